@@ -1,0 +1,140 @@
+"""Configuration classes. Values here are defaults; the environment overrides every one of them.
+
+`forum.create_app` picks a class (argument, or the FORUM_CONFIG environment variable: `default`,
+`production`, `test` or a dotted path), then reads `instance/forum.cfg`, then the environment:
+the plain names in `ENVIRONMENT_NAMES` (the ones deployment tools set by convention) and any
+setting at all as `FORUM_<NAME>` (values parsed as JSON where they parse, so
+`FORUM_RATELIMIT_ENABLED=false` is a boolean). Nothing here reads the environment at import time.
+"""
+
+from datetime import timedelta
+
+# Settings that may be given without the FORUM_ prefix, because hosting platforms and
+# operators conventionally name them so.
+ENVIRONMENT_NAMES = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "RATELIMIT_STORAGE_URI",
+    "SEARCH_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_DEFAULT_SENDER",
+    "SERVER_NAME",
+    "PREFERRED_URL_SCHEME",
+)
+
+
+class Config:
+    """Embedded defaults: SQLite and files in instance/, nothing else to run."""
+
+    SITE_NAME = "Common Ground"
+    # A fixed development key keeps `make run` sessions alive across restarts; production
+    # refuses to start with it (see ProductionConfig.check).
+    SECRET_KEY = "dev-only-insecure-key-change-me"
+
+    # None means "SQLite file in the instance folder", resolved by create_app.
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    # A session row unused for this long is treated as signed out.
+    SESSION_IDLE_DAYS = 30
+
+    # Forms: the CSRF token lives as long as the session, so a resident who spends an hour
+    # writing a post does not lose it to an expired token.
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Passwords: scrypt is memory-hard; werkzeug's defaults (n=2**15, r=8, p=1) use 32 MiB.
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+
+    # Tokens e-mailed to people.
+    EMAIL_VERIFY_MAX_AGE = timedelta(days=3)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+
+    # Rate limits (Flask-Limiter). Memory storage in one process; Redis when a URI is set.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SIGNIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNIN_PER_ACCOUNT = "20 per hour"
+    RATELIMIT_SIGNUP = "5 per minute;20 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+
+    # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = True
+    MAIL_DEFAULT_SENDER = "Common Ground <no-reply@commonground.invalid>"
+    MAIL_OUTBOX = None  # None means instance/outbox
+
+    # Security headers.
+    HSTS_SECONDS = 0
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+        "object-src 'none'; frame-ancestors 'none'"
+    )
+
+    # The youngest age at which someone may join.
+    MINIMUM_AGE = 13
+    TIMEZONE = "Europe/London"
+
+    @classmethod
+    def check(cls, settings):
+        """Refuse settings that would be unsafe for this kind of deployment."""
+
+
+class ProductionConfig(Config):
+    """Several app servers behind a proxy: PostgreSQL, Redis, secure cookies, no local state."""
+
+    SECRET_KEY = None
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 63072000
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    @classmethod
+    def check(cls, settings):
+        missing = []
+        secret = settings.get("SECRET_KEY")
+        if not secret or secret == Config.SECRET_KEY:
+            missing.append("SECRET_KEY (a long random string; e.g. python -c "
+                           "'import secrets; print(secrets.token_urlsafe(48))')")
+        if not settings.get("DATABASE_URL"):
+            missing.append("DATABASE_URL (e.g. postgresql://user:password@host/dbname)")
+        if missing:
+            raise RuntimeError(
+                "Common Ground will not start in production mode without: "
+                + "; ".join(missing)
+                + ". Set them as environment variables."
+            )
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite; tests re-enable what they check."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    # Hashing cost is not what the tests are about; test_passwords checks the real default.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SERVER_NAME = "localhost"

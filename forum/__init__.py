@@ -1,0 +1,130 @@
+"""Common Ground: a neighbourhood platform for a council and its residents."""
+
+import json
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.utils import import_string
+
+import config as config_module
+from forum.extensions import csrf, db, limiter, login_manager, migrate
+
+CONFIG_NAMES = {
+    "default": "config.Config",
+    "development": "config.Config",
+    "production": "config.ProductionConfig",
+    "test": "config.TestConfig",
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None, overrides=None):
+    """Build the application.
+
+    :param config: a config class, or its name (see CONFIG_NAMES); default from FORUM_CONFIG.
+    :param overrides: settings applied last, after the environment (tests use this).
+    """
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FORUM_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    from forum.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def load_config(app, config=None, overrides=None):
+    config = config or os.environ.get("FORUM_CONFIG") or "default"
+    config_class = import_string(CONFIG_NAMES.get(config, config)) if isinstance(config, str) \
+        else config
+    app.config.from_object(config_class)
+    app.config.from_pyfile("forum.cfg", silent=True)
+    for name in config_module.ENVIRONMENT_NAMES:
+        if name in os.environ:
+            app.config[name] = _parse_env_value(os.environ[name])
+    app.config.from_prefixed_env("FORUM")
+    app.config.update(overrides or {})
+    # Checked before the embedded SQLite default is filled in, which production must not use.
+    config_class.check(app.config)
+
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'forum.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["DATABASE_URL"])
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def _parse_env_value(value):
+    """Read numbers and booleans the way from_prefixed_env does; anything else stays a string."""
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if isinstance(parsed, bool | int | float) else value
+
+
+def _normalise_database_url(url):
+    # psycopg 3 is the driver we ship; hosting platforms hand out plain postgres:// URLs.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def register_extensions(app):
+    import forum.models  # noqa: F401  (every model must be known before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.signin"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from forum.accounts.sessions import load_user_from_session_token
+
+    login_manager.user_loader(load_user_from_session_token)
+
+
+def register_blueprints(app):
+    from forum.accounts.views import bp as accounts_bp
+    from forum.core.views import bp as core_bp
+    from forum.staff.views import bp as staff_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(staff_bp)
+
+
+def register_request_hooks(app):
+    from forum.core.security import set_security_headers
+
+    app.after_request(set_security_headers)
+
+
+def register_template_helpers(app):
+    from forum.core import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app):
+    from forum.cli import register
+
+    register(app)

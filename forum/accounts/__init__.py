@@ -1,0 +1,1 @@
+"""Accounts: people, wards, roles, sign-up and sign-in, profiles, privacy."""

@@ -1,0 +1,1 @@
+"""Shared machinery with few routes of its own: policy, content, signals, security."""

@@ -1,0 +1,13 @@
+"""Small helpers shared by every domain's views for turning domain errors into form errors."""
+
+from forum.errors import Invalid
+
+
+def show_error(form, error):
+    """Put a service's error beside the field it names, or in the form's error summary."""
+    field = getattr(form, error.field, None) if isinstance(error, Invalid) else None
+    if field is not None:
+        # WTForms leaves a tuple on a field that was never validated.
+        field.errors = [*(field.errors or []), error.message]
+    else:
+        form.form_errors.append(error.message)

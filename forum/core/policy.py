@@ -1,0 +1,127 @@
+"""Who may do what: the one place that answers "may this user do this to that?".
+
+Views call `can()` (or `require()`, which raises NotAllowed) and hand templates booleans;
+services call `require()` before they write. Each rule is a small function of
+(user, obj) registered under an action name, so the whole matrix can be read top to bottom here
+and walked by tests (tests/core/test_policy_matrix.py).
+"""
+
+from forum.errors import NotAllowed
+
+RULES = {}
+
+
+def rule(action):
+    def register(function):
+        RULES[action] = function
+        return function
+
+    return register
+
+
+def can(user, action, obj=None):
+    """True when `user` (maybe anonymous) may perform `action` on `obj`."""
+    try:
+        check = RULES[action]
+    except KeyError:
+        raise KeyError(f"No policy rule for {action!r}") from None
+    return bool(check(user, obj))
+
+
+def require(user, action, obj=None, message=None):
+    if not can(user, action, obj):
+        raise NotAllowed(message) if message else NotAllowed()
+
+
+# --- who someone is ---------------------------------------------------------------------------
+
+
+def signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_staff(user):
+    return signed_in(user) and bool(user.roles & {"staff", "admin"})
+
+
+def is_admin(user):
+    return signed_in(user) and "admin" in user.roles
+
+
+def is_moderator(user):
+    return signed_in(user) and bool(user.roles & {"moderator", "staff", "admin"})
+
+
+def is_self(user, other):
+    return signed_in(user) and other is not None and user.id == other.id
+
+
+# --- accounts and profiles --------------------------------------------------------------------
+
+
+@rule("account.manage")
+def _manage_own_account(user, obj):
+    return signed_in(user)
+
+
+@rule("profile.view")
+def _view_profile(user, profile):
+    """Adults' profiles are public; a young person's is seen only by signed-in people."""
+    if profile is None or profile.state == "deleted":
+        return False
+    if not profile.is_minor:
+        return True
+    return signed_in(user)
+
+
+@rule("profile.view_full")
+def _view_full_profile(user, profile):
+    """A young person's bio, languages and the like: themselves and staff only (DESIGN §5)."""
+    if not _view_profile(user, profile):
+        return False
+    return not profile.is_minor or is_self(user, profile) or is_staff(user)
+
+
+@rule("profile.edit")
+def _edit_profile(user, profile):
+    return is_self(user, profile)
+
+
+# --- running the platform ---------------------------------------------------------------------
+
+
+@rule("staff.console")
+def _use_console(user, obj):
+    return is_staff(user)
+
+
+@rule("ward.manage")
+def _manage_wards(user, obj):
+    return is_staff(user)
+
+
+@rule("user.view_private")
+def _view_private_details(user, other):
+    """E-mail address, date of birth, roles, sessions: the person and staff."""
+    return is_self(user, other) or is_staff(user)
+
+
+@rule("role.grant")
+def _grant_role(user, role):
+    """Admins give any role; staff appoint moderators (DESIGN §2)."""
+    if is_admin(user):
+        return True
+    return is_staff(user) and role == "moderator"
+
+
+@rule("mentor.record_check")
+def _record_mentor_check(user, subject):
+    """Staff record DBS checks, for adults only, and never for themselves."""
+    if not is_staff(user) or subject is None:
+        return False
+    return not subject.is_minor and not is_self(user, subject)
+
+
+@rule("audit.read")
+def _read_audit(user, obj):
+    return is_staff(user)

@@ -1,0 +1,20 @@
+"""Signals for side effects that cross domains (indexing, notifications, data export).
+
+A check that must be able to stop a write (moderation) is a direct call, not a signal.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_signed_up = _signals.signal("user-signed-up")
+"""Sent after a new account is committed. Sender: the User. No other arguments."""
+
+account_deleted = _signals.signal("account-deleted")
+"""Sent after an account is anonymised and committed. Sender: the user id (int)."""
+
+personal_data_requested = _signals.signal("personal-data-requested")
+"""Sent while building a "download my data" file. Sender: the User.
+
+Each receiver returns a (section name, JSON-serialisable data) pair, added to the export.
+"""

@@ -1,0 +1,28 @@
+"""The home page and the health check."""
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from forum.accounts import services as accounts
+from forum.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def home():
+    """Welcome visitors; show a signed-in resident where to go next."""
+    return render_template("home.html", wards=accounts.list_wards(), user=current_user)
+
+
+@bp.route("/health")
+def health():
+    """Report whether the app can reach its database (for load balancers and monitoring)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="degraded", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,93 @@
+"""A living demo neighbourhood for `flask seed-demo`: wards, people of every age and role.
+
+Later domains add their own demo content through `load`'s steps.
+"""
+
+from datetime import date, timedelta
+
+from forum.accounts.models import MentorCheck, RoleGrant, User, Ward, utcnow
+from forum.accounts.passwords import hash_password
+from forum.accounts.services import slugify
+from forum.extensions import db
+
+DEMO_PASSWORD = "demo-neighbour-2026"
+
+WARDS = ("Riverside", "Northgate", "St Anne's", "Millfield", "Eastbrook", "Hollins Park")
+
+# username, display name, ward, age in years, roles, verified mentor, languages, bio
+PEOPLE = (
+    ("council", "Council Admin", "Northgate", 45, ["admin", "staff"], False, ["English"],
+     "Runs Common Ground for the council's communities team."),
+    ("jo.staff", "Jo Adeyemi", "Northgate", 38, ["staff"], False, ["English", "Yoruba"],
+     "Community cohesion officer. Ask me about grants and events."),
+    ("ravi", "Ravi Mehta", "Riverside", 52, ["moderator"], False, ["English", "Gujarati"],
+     "Volunteer moderator. Retired teacher and allotment holder."),
+    ("helen", "Helen Murphy", "Eastbrook", 61, ["moderator"], False, ["English", "Irish"],
+     "Volunteer moderator and library volunteer."),
+    ("amina", "Amina Hussain", "St Anne's", 34, [], True, ["English", "Urdu", "Punjabi"],
+     "Nurse at the General. Happy to mentor anyone thinking about nursing."),
+    ("tomasz", "Tomasz Kowalski", "Millfield", 41, [], True, ["Polish", "English"],
+     "Electrician. I offer job visits and swap Polish lessons for guitar."),
+    ("grace", "Grace Okafor", "Riverside", 29, [], False, ["English", "Igbo"],
+     "Runs the Saturday community café at St Mark's hall."),
+    ("david", "David Cohen", "Hollins Park", 67, [], False, ["English", "Hebrew"],
+     "Retired accountant, keen gardener, chess club on Thursdays."),
+    ("bridget", "Bridget Doherty", "Eastbrook", 47, [], False, ["English"],
+     "Irish Traveller, mum of four, parent governor at Eastbrook Primary."),
+    ("fatima", "Fatima Begum", "St Anne's", 23, [], False, ["English", "Bengali"],
+     "Studying accountancy; I can help with spreadsheets."),
+    ("leah", "Leah Brown", "Millfield", 17, [], False, ["English"],
+     "Sixth-former. Want to study nursing. I can teach phone and laptop skills."),
+    ("ayaan", "Ayaan Khan", "Riverside", 15, [], False, ["English", "Urdu"],
+     "Year 10. Into football and coding."),
+    ("newbie", "", "Northgate", 30, [], False, [],
+     ""),
+)
+
+
+def already_loaded():
+    return db.session.execute(db.select(Ward.id).limit(1)).first() is not None
+
+
+def _date_of_birth(age, today):
+    """A birthday 100 days ago, so everyone keeps their stated age for most of a year."""
+    recent = today - timedelta(days=100)
+    try:
+        return recent.replace(year=recent.year - age)
+    except ValueError:  # 29 February
+        return recent.replace(year=recent.year - age, day=28)
+
+
+def load(app):
+    """Load the demo; return [(username, description)] for the command to print."""
+    today = date.today()
+    wards = {name: Ward(name=name, slug=slugify(name)) for name in WARDS}
+    db.session.add_all(wards.values())
+    password_hash = hash_password(DEMO_PASSWORD)
+    people = []
+    for number, (username, name, ward, age, roles, mentor, languages, bio) in enumerate(PEOPLE):
+        user = User(
+            username=username, username_key=username.lower(),
+            email=f"{username}@example.org", password_hash=password_hash,
+            date_of_birth=_date_of_birth(age, today),
+            ward=wards[ward], display_name=name, bio=bio, languages=languages,
+            email_verified_at=utcnow() if username != "newbie" else None,
+        )
+        user.role_grants = [RoleGrant(role=role) for role in roles]
+        if mentor:
+            user.mentor_checks = [MentorCheck(
+                reference=f"0011{number:08d}",
+                checked_on=today - timedelta(days=200),
+                expires_on=today + timedelta(days=900),
+            )]
+        db.session.add(user)
+        description = ", ".join(roles) if roles else "resident"
+        if mentor:
+            description += ", verified mentor"
+        if age < 18:
+            description += f", aged {age}"
+        if username == "newbie":
+            description += ", e-mail not confirmed"
+        people.append((username, description))
+    db.session.commit()
+    return people

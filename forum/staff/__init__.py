@@ -1,0 +1,1 @@
+"""The staff console: the council's one place to run the platform."""

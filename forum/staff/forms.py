@@ -1,0 +1,41 @@
+"""Forms of the staff console."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forum.accounts.models import ROLES
+
+
+class WardForm(FlaskForm):
+    name = StringField("Ward name", validators=[DataRequired("Give the ward a name."),
+                                                Length(max=80)])
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Name, username or e-mail", validators=[Optional(), Length(max=100)])
+    role = SelectField("Role", choices=[("", "Any role")] + [(r, r.title()) for r in ROLES],
+                       validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[(r, r.title()) for r in ROLES])
+
+
+class MentorCheckForm(FlaskForm):
+    reference = StringField("DBS certificate reference",
+                            validators=[DataRequired("Enter the certificate reference.")],
+                            description="As printed on the enhanced DBS certificate.")
+    checked_on = DateField("Issued on", validators=[DataRequired("Enter the date of issue.")],
+                           description="For example 2026-03-27.")
+    expires_on = DateField("Recheck due", validators=[DataRequired("Enter when the check must "
+                                                                   "be renewed.")],
+                           description="Council policy is usually three years after issue.")
+
+
+class RevokeCheckForm(FlaskForm):
+    reason = TextAreaField("Why is this check being withdrawn?",
+                           validators=[DataRequired("Say why the check is being withdrawn.")])

@@ -1,0 +1,160 @@
+"""The staff console: wards, people, roles, safeguarding checks and the audit log."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum.accounts import services as accounts
+from forum.accounts.models import MentorCheck
+from forum.core import audit
+from forum.core.forms import show_error
+from forum.core.policy import can
+from forum.errors import DomainError
+from forum.extensions import db
+from forum.staff import forms
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def staff_only(view):
+    @wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        if not can(current_user, "staff.console"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.route("/")
+@staff_only
+def index():
+    """Show the console's sections."""
+    return render_template("staff/index.html")
+
+
+@bp.route("/wards", methods=["GET", "POST"])
+@staff_only
+def wards():
+    """List the wards and add one."""
+    form = forms.WardForm()
+    if form.validate_on_submit():
+        try:
+            ward = accounts.create_ward(current_user, form.name.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"Ward {ward.name} added.", "success")
+            return redirect(url_for("staff.wards"))
+    return render_template("staff/wards.html", wards=accounts.list_wards(), form=form)
+
+
+@bp.route("/wards/<slug>", methods=["GET", "POST"])
+@staff_only
+def rename_ward(slug):
+    """Rename a ward; its address and links stay the same."""
+    ward = accounts.get_ward(slug)
+    form = forms.WardForm(obj=ward)
+    if form.validate_on_submit():
+        try:
+            accounts.rename_ward(current_user, ward, form.name.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"Ward renamed to {ward.name}.", "success")
+            return redirect(url_for("staff.wards"))
+    return render_template("staff/ward_edit.html", ward=ward, form=form)
+
+
+@bp.route("/users")
+@staff_only
+def users():
+    """Find people by name, username, e-mail or role."""
+    form = forms.UserSearchForm(request.args)
+    page = request.args.get("page", 1, type=int)
+    results = accounts.search_users(form.q.data or "", form.role.data or None, page=page)
+    return render_template("staff/users.html", form=form, results=results)
+
+
+@bp.route("/users/<username>")
+@staff_only
+def user(username):
+    """Show one person's account, roles and safeguarding checks."""
+    return _user_page(accounts.get_profile(username), forms.MentorCheckForm())
+
+
+def _user_page(person, check_form, status=200):
+    role_form = forms.RoleForm()
+    role_form.role.choices = [choice for choice in role_form.role.choices
+                              if can(current_user, "role.grant", choice[0])]
+    return render_template(
+        "staff/user.html", person=person, role_form=role_form, check_form=check_form,
+        revoke_form=forms.RevokeCheckForm(),
+        can_record_check=can(current_user, "mentor.record_check", person),
+    ), status
+
+
+@bp.route("/users/<username>/roles", methods=["POST"])
+@staff_only
+def change_role(username):
+    """Grant or take away a role."""
+    person = accounts.get_profile(username)
+    form = forms.RoleForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("change") == "revoke":
+                accounts.revoke_role(current_user, person, form.role.data)
+                flash(f"{person.username} is no longer {form.role.data}.", "success")
+            else:
+                accounts.grant_role(current_user, person, form.role.data)
+                flash(f"{person.username} is now {form.role.data}.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect(url_for("staff.user", username=person.username))
+
+
+@bp.route("/users/<username>/mentor-check", methods=["POST"])
+@staff_only
+def record_check(username):
+    """Record a safeguarding check that makes an adult a verified mentor."""
+    person = accounts.get_profile(username)
+    form = forms.MentorCheckForm()
+    if form.validate_on_submit():
+        try:
+            accounts.record_mentor_check(current_user, person, form.reference.data,
+                                         form.checked_on.data, form.expires_on.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"Check recorded: {person.username} is a verified mentor until "
+                  f"{form.expires_on.data:%-d %B %Y}.", "success")
+            return redirect(url_for("staff.user", username=person.username))
+    return _user_page(person, form, status=400)
+
+
+@bp.route("/mentor-checks/<int:check_id>/revoke", methods=["POST"])
+@staff_only
+def revoke_check(check_id):
+    """Withdraw a safeguarding check."""
+    check = db.get_or_404(MentorCheck, check_id)
+    form = forms.RevokeCheckForm()
+    if form.validate_on_submit():
+        try:
+            accounts.revoke_mentor_check(current_user, check, form.reason.data)
+            flash("Check withdrawn.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    else:
+        flash("Say why the check is being withdrawn.", "error")
+    return redirect(url_for("staff.user", username=check.user.username))
+
+
+@bp.route("/audit")
+@staff_only
+def audit_log():
+    """Read the audit log, newest first."""
+    page = request.args.get("page", 1, type=int)
+    entries = audit.list_entries(page=page, action=request.args.get("action") or None)
+    return render_template("staff/audit.html", entries=entries)
