@@ -20,7 +20,7 @@ def utcnow():
 
 
 def age_on(date_of_birth, today):
-    """Whole years between a date of birth and `today` (birthdays on 29 February count on 1 March)."""
+    """Whole years from a date of birth to `today` (a 29 February birthday counts on 1 March)."""
     years = today.year - date_of_birth.year
     if (today.month, today.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1

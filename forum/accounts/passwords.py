@@ -5,7 +5,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 # Passwords that appear at the top of every breach list. NCSC advice is length and not
 # these, rather than composition rules ("one capital, one symbol") that push people to Password1!.
-COMMON_PASSWORDS = frozenset(["123456789012", "1234567890", "0123456789", "1q2w3e4r5t", "1qaz2wsx3edc", "abcdefghij", "abc1234567", "password123", "password1234", "passw0rd123", "qwertyuiop", "qwerty1234", "qwerty12345", "iloveyou123", "letmein123", "welcome123", "football123", "sunshine123", "princess123", "trustno1234", "monkey1234", "liverpool1", "liverpool123", "arsenal123", "chelsea123", "manchester", "passwordpassword", "administrator", "changeme123", "commonground", "common-ground"])
+COMMON_PASSWORDS = frozenset("""
+123456789012 1234567890 0123456789 1q2w3e4r5t 1qaz2wsx3edc abcdefghij abc1234567
+password123 password1234 passw0rd123 qwertyuiop qwerty1234 qwerty12345 iloveyou123
+letmein123 welcome123 football123 sunshine123 princess123 trustno1234 monkey1234
+liverpool1 liverpool123 arsenal123 chelsea123 manchester passwordpassword
+administrator changeme123 commonground common-ground
+""".split())
 
 # A hash of nothing in particular, checked when no account matches, so that a wrong username
 # takes as long as a wrong password and timing does not reveal which accounts exist.
