@@ -1,6 +1,20 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 
 from forum.accounts.models import MentorCheck, RoleGrant, User, UserSession, Ward
+from forum.boards.models import (
+    Board,
+    BoardFollow,
+    Post,
+    PostRevision,
+    Thank,
+    Topic,
+    TopicFollow,
+    TopicRead,
+)
 from forum.core.audit import AuditEntry
+from forum.notifications.models import Notification
 
-__all__ = ["AuditEntry", "MentorCheck", "RoleGrant", "User", "UserSession", "Ward"]
+__all__ = [
+    "AuditEntry", "Board", "BoardFollow", "MentorCheck", "Notification", "Post", "PostRevision",
+    "RoleGrant", "Thank", "Topic", "TopicFollow", "TopicRead", "User", "UserSession", "Ward",
+]

@@ -73,6 +73,8 @@ class User(db.Model):
     state: Mapped[str] = mapped_column(String(16), default="active")
     state_reason: Mapped[str] = mapped_column(Text, default="")
     state_until: Mapped[datetime | None]
+    # Muted people can read but not post until then (a moderation sanction).
+    muted_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     deleted_at: Mapped[datetime | None]
 
@@ -113,6 +115,10 @@ class User(db.Model):
 
     def has_role(self, role):
         return role in self.roles
+
+    @property
+    def is_muted(self):
+        return self.muted_until is not None and self.muted_until > utcnow()
 
     @property
     def is_verified(self):

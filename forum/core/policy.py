@@ -125,3 +125,70 @@ def _record_mentor_check(user, subject):
 @rule("audit.read")
 def _read_audit(user, obj):
     return is_staff(user)
+
+
+# --- boards ----------------------------------------------------------------------------------
+
+
+def can_write(user):
+    """Signed in, e-mail confirmed, and not muted."""
+    return signed_in(user) and user.is_verified and not user.is_muted
+
+
+@rule("follow")
+def _follow(user, obj):
+    return signed_in(user)
+
+
+@rule("topic.create")
+def _start_topic(user, board):
+    return can_write(user)
+
+
+@rule("post.reply")
+def _reply(user, topic):
+    if not can_write(user) or topic is None or topic.status != "published":
+        return False
+    return not topic.is_locked or is_moderator(user)
+
+
+@rule("post.edit")
+def _edit_post(user, post):
+    if post is None or post.status in ("deleted", "removed"):
+        return False
+    return (is_self(user, post.author) and can_write(user)) or is_moderator(user)
+
+
+@rule("post.delete")
+def _delete_post(user, post):
+    if post is None or post.status == "deleted":
+        return False
+    return is_self(user, post.author) or is_moderator(user)
+
+
+@rule("post.thank")
+def _thank(user, post):
+    return signed_in(user) and post is not None and post.status == "published" \
+        and post.author_id != user.id
+
+
+@rule("post.mark_official")
+def _mark_official(user, post):
+    """Staff mark a staff reply in an "Ask the council" board as the official answer."""
+    return (is_staff(user) and post is not None and post.topic.board.official_answers
+            and not post.is_opening and is_staff(post.author))
+
+
+@rule("post.view_history")
+def _view_history(user, post):
+    return is_moderator(user)
+
+
+@rule("topic.moderate")
+def _moderate_topic(user, topic):
+    return is_moderator(user)
+
+
+@rule("board.manage")
+def _manage_boards(user, obj):
+    return is_staff(user)

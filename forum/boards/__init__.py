@@ -1,0 +1,1 @@
+"""Neighbourhood discussion boards: boards per ward and per topic, topics, posts."""

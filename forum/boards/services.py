@@ -1,0 +1,520 @@
+"""Board use-cases: start and reply to topics, edit, delete, thank, follow, read, moderate.
+
+Counters on boards and topics (topic and post counts, latest activity) are kept here, so the
+pages that show them never count rows.
+"""
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from forum.accounts.models import User, utcnow
+from forum.boards.models import (
+    POSTS_PER_PAGE,
+    TOPICS_PER_PAGE,
+    Board,
+    BoardFollow,
+    Post,
+    PostRevision,
+    Thank,
+    Topic,
+    TopicFollow,
+    TopicRead,
+)
+from forum.core import audit, content
+from forum.core.policy import can, require
+from forum.errors import Invalid, NotFound
+from forum.extensions import db
+from forum.notifications import services as notifications
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MAX = 20_000
+
+LOCKED_MESSAGE = "This topic is locked, so no new replies can be added."
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def list_boards():
+    """Every board, ward boards after the borough-wide ones, with their latest topic."""
+    return db.session.execute(
+        db.select(Board).options(selectinload(Board.last_topic))
+        .order_by(Board.ward_id.is_not(None), Board.position, Board.name)
+    ).scalars().all()
+
+
+def get_board(slug):
+    board = db.session.execute(db.select(Board).where(Board.slug == slug)).scalar_one_or_none()
+    if board is None:
+        raise NotFound("There's no board at this address.")
+    return board
+
+
+def get_ward_board(ward_id):
+    return db.session.execute(
+        db.select(Board).where(Board.ward_id == ward_id)
+    ).scalar_one_or_none()
+
+
+def list_topics(board, viewer, page=1):
+    """Topics on a board the viewer may see: pinned first, then most recently active."""
+    query = (
+        db.select(Topic)
+        .where(Topic.board_id == board.id, Topic.visible_to(viewer))
+        .options(selectinload(Topic.author), selectinload(Topic.last_poster))
+        .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=TOPICS_PER_PAGE, error_out=False)
+
+
+def read_marks(viewer, topics):
+    """{topic id: highest post number the viewer has read} for these topics (one query)."""
+    if not can(viewer, "follow") or not topics:
+        return {}
+    rows = db.session.execute(
+        db.select(TopicRead.topic_id, TopicRead.last_read_number)
+        .where(TopicRead.user_id == viewer.id,
+               TopicRead.topic_id.in_([topic.id for topic in topics]))
+    ).all()
+    return dict(rows)
+
+
+def get_topic(topic_id, viewer):
+    topic = db.session.get(Topic, topic_id)
+    if topic is None or not content.visible(topic, viewer):
+        raise NotFound("This topic doesn't exist, or has been removed.")
+    return topic
+
+
+def get_post(post_id, viewer):
+    post = db.session.get(Post, post_id)
+    if post is None or not content.visible(post, viewer) or not content.visible(post.topic,
+                                                                                  viewer):
+        raise NotFound("This post doesn't exist, or has been removed.")
+    return post
+
+
+def _visible_posts(topic, viewer):
+    return db.select(Post).where(Post.topic_id == topic.id, Post.visible_to(viewer))
+
+
+def list_posts(topic, viewer, page=1):
+    query = (_visible_posts(topic, viewer)
+             .options(selectinload(Post.author).selectinload(User.role_grants))
+             .order_by(Post.number))
+    return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
+
+
+def page_of_post(post, viewer):
+    """The page of its topic a post appears on, for this viewer."""
+    before = db.session.execute(
+        _visible_posts(post.topic, viewer).where(Post.number < post.number)
+        .with_only_columns(func.count())
+    ).scalar_one()
+    return before // POSTS_PER_PAGE + 1
+
+
+def first_unread(topic, viewer):
+    """The first post the viewer has not read, or None if they are up to date (or new here)."""
+    if not can(viewer, "follow"):
+        return None
+    mark = db.session.execute(
+        db.select(TopicRead.last_read_number)
+        .where(TopicRead.user_id == viewer.id, TopicRead.topic_id == topic.id)
+    ).scalar_one_or_none()
+    if mark is None or mark >= topic.last_post_number:
+        return None
+    return db.session.execute(
+        _visible_posts(topic, viewer).where(Post.number > mark).order_by(Post.number).limit(1)
+    ).scalar_one_or_none()
+
+
+def thanked_post_ids(viewer, posts):
+    if not can(viewer, "follow") or not posts:
+        return set()
+    return set(db.session.execute(
+        db.select(Thank.post_id).where(Thank.user_id == viewer.id,
+                                       Thank.post_id.in_([post.id for post in posts]))
+    ).scalars())
+
+
+def is_following_topic(viewer, topic):
+    return can(viewer, "follow") and db.session.execute(
+        db.select(TopicFollow.id).where(TopicFollow.user_id == viewer.id,
+                                        TopicFollow.topic_id == topic.id)
+    ).first() is not None
+
+
+def is_following_board(viewer, board):
+    return can(viewer, "follow") and db.session.execute(
+        db.select(BoardFollow.id).where(BoardFollow.user_id == viewer.id,
+                                        BoardFollow.board_id == board.id)
+    ).first() is not None
+
+
+def list_revisions(actor, post):
+    require(actor, "post.view_history", post)
+    return db.session.execute(
+        db.select(PostRevision).where(PostRevision.post_id == post.id)
+        .options(selectinload(PostRevision.editor))
+        .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+    ).scalars().all()
+
+
+def quote_text(post):
+    """Markdown that quotes a post, for the reply box."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body_source.splitlines())
+    return f"> **@{post.author.username} wrote:**\n>\n{quoted}\n\n"
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _clean_title(title):
+    title = " ".join((title or "").split())
+    if len(title) < TITLE_MIN:
+        raise Invalid("title", f"Give your topic a title of at least {TITLE_MIN} characters.")
+    if len(title) > TITLE_MAX:
+        raise Invalid("title", f"Keep the title to {TITLE_MAX} characters or fewer.")
+    return title
+
+
+def _clean_body(body):
+    body = (body or "").strip()
+    if not body:
+        raise Invalid("body", "Write something before you post.")
+    if len(body) > BODY_MAX:
+        raise Invalid("body", f"Posts can be up to {BODY_MAX:,} characters; this one has "
+                              f"{len(body):,}. Split it into two posts, or shorten it.")
+    return body
+
+
+def _prepare(body, actor, board, kind, title=""):
+    return content.prepare(body, {"kind": kind, "board": board.slug, "author_id": actor.id},
+                           title=title)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def start_topic(actor, board, title, body):
+    """Open a topic with its first post; the author follows it. Returns the Topic."""
+    require(actor, "topic.create", board,
+            message="Confirm your e-mail address before you start a topic.")
+    title = _clean_title(title)
+    body = _clean_body(body)
+    prepared = _prepare(body, actor, board, "topic", title=title)
+    now = utcnow()
+    topic = Topic(board=board, author=actor, title=title, created_at=now, last_activity_at=now,
+                  posts_made=1, last_poster_id=actor.id)
+    topic.apply_verdict(prepared.verdict)
+    post = Post(topic=topic, author=actor, number=1, body_source=body, body_html=prepared.html,
+                body_text=prepared.text, created_at=now)
+    post.apply_verdict(prepared.verdict)
+    db.session.add_all([topic, post])
+    db.session.flush()
+    db.session.add(TopicFollow(user_id=actor.id, topic_id=topic.id))
+    _mark_read_to(actor, topic, 1)
+    if topic.is_published:
+        topic.last_post_id = post.id
+        topic.last_post_number = 1
+        _count_on_board(board, topics=1, posts=1, topic=topic, at=now)
+    db.session.commit()
+    if topic.is_published:
+        notifications.after_post_published(post)
+    return topic
+
+
+def reply_to_topic(actor, topic, body):
+    """Add a reply; the replier follows the topic. Returns the Post."""
+    require(actor, "post.reply", topic,
+            message=LOCKED_MESSAGE if topic.is_locked
+            else "Confirm your e-mail address before you reply.")
+    body = _clean_body(body)
+    prepared = _prepare(body, actor, topic.board, "post")
+    # Numbers come from the database row, so two replies at once never share a number.
+    number = db.session.execute(
+        update(Topic).where(Topic.id == topic.id).values(posts_made=Topic.posts_made + 1)
+        .returning(Topic.posts_made)
+    ).scalar_one()
+    now = utcnow()
+    post = Post(topic=topic, author=actor, number=number, body_source=body,
+                body_html=prepared.html, body_text=prepared.text, created_at=now)
+    post.apply_verdict(prepared.verdict)
+    db.session.add(post)
+    db.session.flush()
+    _follow_topic_quietly(actor, topic)
+    _mark_read_to(actor, topic, number)
+    if post.is_published:
+        db.session.execute(
+            update(Topic).where(Topic.id == topic.id).values(
+                reply_count=Topic.reply_count + 1, last_activity_at=now, last_post_id=post.id,
+                last_poster_id=actor.id,
+                last_post_number=case((Topic.last_post_number < number, number),
+                                      else_=Topic.last_post_number),
+            )
+        )
+        _count_on_board(topic.board, posts=1, topic=topic, at=now)
+    db.session.commit()
+    if post.is_published:
+        notifications.after_post_published(post)
+    return post
+
+
+def _count_on_board(board, topic, at, topics=0, posts=0):
+    db.session.execute(
+        update(Board).where(Board.id == board.id).values(
+            topic_count=Board.topic_count + topics, post_count=Board.post_count + posts,
+            last_activity_at=at, last_topic_id=topic.id,
+        )
+    )
+
+
+def edit_post(actor, post, body, title=None):
+    """Change a post's text (and the topic's title, for an opening post), keeping history."""
+    require(actor, "post.edit", post)
+    body = _clean_body(body)
+    topic = post.topic
+    new_title = _clean_title(title) if post.is_opening and title is not None else topic.title
+    if body == post.body_source and new_title == topic.title:
+        return post
+    prepared = _prepare(body, actor, topic.board, "post",
+                        title=new_title if post.is_opening else "")
+    db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source,
+                                title=topic.title if post.is_opening else None))
+    post.body_source = body
+    post.body_html = prepared.html
+    post.body_text = prepared.text
+    post.edited_at = utcnow()
+    post.edit_count += 1
+    was_published = post.is_published
+    # An edit is assessed like a new post, but a moderator's decision to keep is not undone
+    # by a harmless edit: only a worse verdict changes the status.
+    if prepared.verdict.action in ("hold", "block"):
+        post.apply_verdict(prepared.verdict)
+        if post.is_opening:
+            topic.apply_verdict(prepared.verdict)
+    topic.title = new_title
+    db.session.flush()
+    if was_published != post.is_published:
+        recount_topic(topic)
+    db.session.commit()
+    return post
+
+
+def delete_post(actor, post):
+    """Soft-delete a post; deleting the opening post deletes the whole topic."""
+    require(actor, "post.delete", post)
+    topic = post.topic
+    if post.is_opening:
+        topic.status = "deleted"
+        post.status = "deleted"
+        if actor.id != post.author_id:
+            audit.record(actor, "topic.delete", topic, before={"title": topic.title})
+    else:
+        post.status = "deleted"
+        if actor.id != post.author_id:
+            audit.record(actor, "post.delete", post, before={"body": post.body_source})
+    db.session.flush()
+    recount_topic(topic)
+    db.session.commit()
+    return topic
+
+
+def thank_post(actor, post):
+    require(actor, "post.thank", post, message="You can't thank your own post.")
+    exists = db.session.execute(
+        db.select(Thank.id).where(Thank.post_id == post.id, Thank.user_id == actor.id)
+    ).first()
+    if exists:
+        return False
+    db.session.add(Thank(post_id=post.id, user_id=actor.id))
+    db.session.execute(update(Post).where(Post.id == post.id)
+                       .values(thanks_count=Post.thanks_count + 1))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click racing itself: the unique constraint keeps it to one thanks.
+        db.session.rollback()
+        return False
+    return True
+
+
+def unthank_post(actor, post):
+    require(actor, "follow")
+    deleted = db.session.execute(
+        db.delete(Thank).where(Thank.post_id == post.id, Thank.user_id == actor.id)
+    ).rowcount
+    if deleted:
+        db.session.execute(update(Post).where(Post.id == post.id)
+                           .values(thanks_count=Post.thanks_count - 1))
+    db.session.commit()
+
+
+def mark_official_answer(actor, post):
+    """Mark (or unmark) a staff reply as the council's official answer to the question."""
+    require(actor, "post.mark_official", post,
+            message="Only council staff can mark their own team's replies as the answer.")
+    topic = post.topic
+    topic.official_post_id = None if topic.official_post_id == post.id else post.id
+    audit.record(actor, "topic.official_answer", topic, after={"post_id": topic.official_post_id})
+    db.session.commit()
+
+
+# --- following and reading -------------------------------------------------------------------
+
+
+def _follow_topic_quietly(user, topic):
+    exists = db.session.execute(
+        db.select(TopicFollow.id).where(TopicFollow.user_id == user.id,
+                                        TopicFollow.topic_id == topic.id)
+    ).first()
+    if not exists:
+        db.session.add(TopicFollow(user_id=user.id, topic_id=topic.id))
+
+
+def set_topic_follow(actor, topic, following):
+    require(actor, "follow")
+    if following:
+        _follow_topic_quietly(actor, topic)
+    else:
+        db.session.execute(db.delete(TopicFollow).where(TopicFollow.user_id == actor.id,
+                                                        TopicFollow.topic_id == topic.id))
+    db.session.commit()
+
+
+def set_board_follow(actor, board, following):
+    require(actor, "follow")
+    exists = is_following_board(actor, board)
+    if following and not exists:
+        db.session.add(BoardFollow(user_id=actor.id, board_id=board.id))
+    elif not following:
+        db.session.execute(db.delete(BoardFollow).where(BoardFollow.user_id == actor.id,
+                                                        BoardFollow.board_id == board.id))
+    db.session.commit()
+
+
+def _mark_read_to(user, topic, number):
+    row = db.session.execute(
+        db.select(TopicRead).where(TopicRead.user_id == user.id, TopicRead.topic_id == topic.id)
+    ).scalar_one_or_none()
+    if row is None:
+        db.session.add(TopicRead(user_id=user.id, topic_id=topic.id, last_read_number=number))
+    elif number > row.last_read_number:
+        row.last_read_number = number
+        row.updated_at = utcnow()
+
+
+def mark_read(viewer, topic, posts):
+    """Remember that the viewer has seen these posts (called when a page of them is shown)."""
+    if not can(viewer, "follow") or not posts:
+        return
+    highest = max(post.number for post in posts)
+    _mark_read_to(viewer, topic, highest)
+    db.session.commit()
+
+
+# --- moderators and staff --------------------------------------------------------------------
+
+
+def set_pinned(actor, topic, pinned):
+    require(actor, "topic.moderate", topic)
+    topic.is_pinned = pinned
+    audit.record(actor, "topic.pin" if pinned else "topic.unpin", topic)
+    db.session.commit()
+
+
+def set_locked(actor, topic, locked, reason=""):
+    require(actor, "topic.moderate", topic)
+    topic.is_locked = locked
+    topic.lock_reason = (reason or "").strip() if locked else ""
+    audit.record(actor, "topic.lock" if locked else "topic.unlock", topic, reason=topic.lock_reason)
+    db.session.commit()
+
+
+def move_topic(actor, topic, board):
+    require(actor, "topic.moderate", topic)
+    if board.id == topic.board_id:
+        raise Invalid("board", "The topic is already on that board.")
+    old_board = topic.board
+    topic.board = board
+    audit.record(actor, "topic.move", topic, before={"board": old_board.slug},
+                 after={"board": board.slug})
+    db.session.flush()
+    recount_board(old_board)
+    recount_board(board)
+    db.session.commit()
+
+
+def create_board(actor, name, description="", official_answers=False, ward=None):
+    require(actor, "board.manage")
+    from forum.accounts.services import slugify
+
+    name = " ".join((name or "").split())
+    if not 3 <= len(name) <= 80:
+        raise Invalid("name", "Give the board a name of 3 to 80 characters.")
+    slug = slugify(name)
+    if db.session.execute(db.select(Board.id).where(Board.slug == slug)).first():
+        raise Invalid("name", "There is already a board with that name.")
+    board = Board(name=name, slug=slug, description=(description or "").strip(),
+                  official_answers=official_answers, ward=ward)
+    db.session.add(board)
+    db.session.flush()
+    audit.record(actor, "board.create", board, after={"name": name})
+    db.session.commit()
+    return board
+
+
+def ensure_ward_board(ward):
+    """Add the board of a ward, in the caller's transaction (wards and boards arrive together)."""
+    if ward.id is not None and get_ward_board(ward.id) is not None:
+        return
+    from forum.accounts.services import slugify
+
+    db.session.add(Board(
+        name=ward.name, slug=f"ward-{slugify(ward.name)}", ward=ward, position=500,
+        description=f"News, questions and neighbourly help for {ward.name}.",
+    ))
+
+
+def rename_ward_board(ward):
+    board = get_ward_board(ward.id)
+    if board is not None:
+        board.name = ward.name
+        board.description = f"News, questions and neighbourly help for {ward.name}."
+
+
+# --- counters --------------------------------------------------------------------------------
+
+
+def recount_topic(topic):
+    """Recompute a topic's counters from its published posts, then its board's."""
+    published = (db.select(Post).where(Post.topic_id == topic.id, Post.status == "published")
+                 .order_by(Post.number.desc()))
+    last = db.session.execute(published.limit(1)).scalar_one_or_none()
+    count = db.session.execute(published.with_only_columns(func.count()).order_by(None))\
+        .scalar_one()
+    topic.reply_count = max(count - 1, 0)
+    topic.last_post_id = last.id if last else None
+    topic.last_post_number = last.number if last else 0
+    topic.last_poster_id = last.author_id if last else topic.author_id
+    topic.last_activity_at = last.created_at if last else topic.created_at
+    db.session.flush()
+    recount_board(topic.board)
+
+
+def recount_board(board):
+    topics = select(Topic).where(Topic.board_id == board.id, Topic.status == "published")
+    board.topic_count = db.session.execute(
+        topics.with_only_columns(func.count())).scalar_one()
+    board.post_count = db.session.execute(
+        select(func.count(Post.id)).join(Topic, Post.topic_id == Topic.id)
+        .where(Topic.board_id == board.id, Topic.status == "published",
+               Post.status == "published")
+    ).scalar_one()
+    latest = db.session.execute(
+        topics.order_by(Topic.last_activity_at.desc()).limit(1)).scalar_one_or_none()
+    board.last_topic_id = latest.id if latest else None
+    board.last_activity_at = latest.last_activity_at if latest else None
+    db.session.flush()

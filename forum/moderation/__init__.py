@@ -1,0 +1,1 @@
+"""Moderation: the detector, flags, the review queue, sanctions, appeals and transparency."""
