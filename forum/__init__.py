@@ -104,12 +104,13 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from forum.accounts.views import bp as accounts_bp
+    from forum.boards.views import bp as boards_bp
     from forum.core.views import bp as core_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.staff.views import bp as staff_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(staff_bp)
+    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app):

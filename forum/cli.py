@@ -10,6 +10,7 @@ from forum.errors import DomainError
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(users)
+    app.cli.add_command(notify)
 
 
 @click.command("seed-demo")
@@ -55,3 +56,21 @@ def grant(role, username):
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"{user.username} now has the roles: {', '.join(sorted(user.roles))}.")
+
+
+@click.group()
+def notify():
+    """Send notifications by e-mail."""
+
+
+@notify.command("digest")
+def digest():
+    """E-mail everyone the notifications they have not seen or been sent yet."""
+    from forum.notifications.services import send_digests
+    from forum.notifications.views import digest_link
+
+    # Links in e-mails need the site's public address; there is no request to take it from.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        counts = send_digests(digest_link)
+    click.echo(f"Sent {counts['people']} digest e-mails covering "
+               f"{counts['notifications']} notifications.")

@@ -60,11 +60,17 @@ def _date_of_birth(age, today):
 
 def load(app):
     """Load the demo; return [(username, description)] for the command to print."""
+    from forum.boards import demo as boards_demo
+    from forum.boards.services import ensure_ward_board
+
     today = date.today()
     wards = {name: Ward(name=name, slug=slugify(name)) for name in WARDS}
     db.session.add_all(wards.values())
+    db.session.flush()
+    for ward in wards.values():
+        ensure_ward_board(ward)
     password_hash = hash_password(DEMO_PASSWORD)
-    people = []
+    people, users = [], {}
     for number, (username, name, ward, age, roles, mentor, languages, bio) in enumerate(PEOPLE):
         user = User(
             username=username, username_key=username.lower(),
@@ -81,6 +87,7 @@ def load(app):
                 expires_on=today + timedelta(days=900),
             )]
         db.session.add(user)
+        users[username] = user
         description = ", ".join(roles) if roles else "resident"
         if mentor:
             description += ", verified mentor"
@@ -90,4 +97,5 @@ def load(app):
             description += ", e-mail not confirmed"
         people.append((username, description))
     db.session.commit()
+    boards_demo.load(users)
     return people

@@ -100,7 +100,3 @@ class ProfileForm(FlaskForm):
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password",
                              validators=[DataRequired("Enter your password to confirm.")])
-
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change something."""

@@ -5,6 +5,7 @@ Each function is one transaction: it validates, writes, commits, then sends its 
 
 import re
 import secrets
+import unicodedata
 from datetime import date
 
 from flask import current_app, url_for
@@ -441,7 +442,10 @@ def _iso(value):
 
 
 def slugify(text):
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+    """'St Anne's Café' -> 'st-annes-cafe': stable, readable addresses."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = ascii_text.replace("'", "").replace("’", "")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
 
 
 def create_ward(actor, name):
@@ -459,6 +463,7 @@ def create_ward(actor, name):
     db.session.add(ward)
     db.session.flush()
     audit.record(actor, "ward.create", ward, after={"name": name})
+    signals.ward_saved.send(ward)
     db.session.commit()
     return ward
 
@@ -476,6 +481,7 @@ def rename_ward(actor, ward, new_name):
     before = {"name": ward.name}
     ward.name = new_name
     audit.record(actor, "ward.rename", ward, before=before, after={"name": new_name})
+    signals.ward_saved.send(ward)
     db.session.commit()
     return ward
 
@@ -576,6 +582,8 @@ def grant_role_from_cli(username, role):
         raise Invalid("role", f"Choose one of: {', '.join(ROLES)}.")
     if role in user.roles:
         return user
+    if role in ("staff", "admin") and user.is_minor:
+        raise Invalid("role", "Staff and admin roles are for adults only.")
     user.role_grants.append(RoleGrant(role=role))
     audit.record(None, "role.grant", user, reason="granted from the command line",
                  after={"role": role})

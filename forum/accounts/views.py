@@ -17,7 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forum.accounts import forms, services
 from forum.accounts.sessions import hash_token, list_sessions
-from forum.core.forms import show_error
+from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.core.security import safe_next_url
 from forum.errors import DomainError
@@ -88,7 +88,7 @@ def verify_email(token):
 @limiter.limit(_limit("RATELIMIT_RESET"))
 def resend_verification():
     """Send the confirmation e-mail again."""
-    if forms.ConfirmForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.send_verification_email(current_user)
         flash(f"We've sent a new link to {current_user.email}.", "success")
     return redirect(url_for("accounts.settings"))
@@ -119,7 +119,7 @@ def signin():
 @bp.route("/account/signout", methods=["POST"])
 def signout():
     """Sign this browser out; its cookie stops working everywhere."""
-    if current_user.is_authenticated and forms.ConfirmForm().validate_on_submit():
+    if current_user.is_authenticated and ActionForm().validate_on_submit():
         services.sign_out(current_user)
         logout_user()
         flash("You're signed out. See you soon.", "success")
@@ -130,7 +130,7 @@ def signout():
 @login_required
 def signout_everywhere():
     """Sign out every browser and device, this one included."""
-    if forms.ConfirmForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.sign_out_everywhere(current_user)
         logout_user()
         flash("You're signed out on every device.", "success")

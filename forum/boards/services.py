@@ -21,7 +21,7 @@ from forum.boards.models import (
     TopicFollow,
     TopicRead,
 )
-from forum.core import audit, content
+from forum.core import audit, content, signals
 from forum.core.policy import can, require
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
@@ -466,23 +466,18 @@ def create_board(actor, name, description="", official_answers=False, ward=None)
     return board
 
 
+@signals.ward_saved.connect
 def ensure_ward_board(ward):
-    """Add the board of a ward, in the caller's transaction (wards and boards arrive together)."""
-    if ward.id is not None and get_ward_board(ward.id) is not None:
-        return
-    from forum.accounts.services import slugify
-
-    db.session.add(Board(
-        name=ward.name, slug=f"ward-{slugify(ward.name)}", ward=ward, position=500,
-        description=f"News, questions and neighbourly help for {ward.name}.",
-    ))
-
-
-def rename_ward_board(ward):
-    board = get_ward_board(ward.id)
-    if board is not None:
+    """Give a new ward its board, or follow a ward's new name, in the caller's transaction."""
+    board = get_ward_board(ward.id) if ward.id is not None else None
+    description = f"News, questions and neighbourly help for {ward.name}."
+    if board is None:
+        taken = db.session.execute(db.select(Board.id).where(Board.slug == ward.slug)).first()
+        db.session.add(Board(name=ward.name, slug=f"{ward.slug}-ward" if taken else ward.slug,
+                             ward=ward, position=500, description=description))
+    else:
         board.name = ward.name
-        board.description = f"News, questions and neighbourly help for {ward.name}."
+        board.description = description
 
 
 # --- counters --------------------------------------------------------------------------------

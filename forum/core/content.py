@@ -11,8 +11,9 @@ notifications treat all kinds of content alike.
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import bleach
 from bleach.linkifier import Linker

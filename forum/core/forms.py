@@ -1,6 +1,12 @@
 """Small helpers shared by every domain's views for turning domain errors into form errors."""
 
+from flask_wtf import FlaskForm
+
 from forum.errors import Invalid
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
 
 
 def show_error(form, error):

@@ -18,3 +18,9 @@ personal_data_requested = _signals.signal("personal-data-requested")
 
 Each receiver returns a (section name, JSON-serialisable data) pair, added to the export.
 """
+
+ward_saved = _signals.signal("ward-saved")
+"""Sent when a ward is created or renamed, BEFORE the transaction commits. Sender: the Ward.
+
+Receivers add their own rows (a ward's board) to the same session, so both arrive together.
+"""

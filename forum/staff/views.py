@@ -158,3 +158,24 @@ def audit_log():
     page = request.args.get("page", 1, type=int)
     entries = audit.list_entries(page=page, action=request.args.get("action") or None)
     return render_template("staff/audit.html", entries=entries)
+
+
+@bp.route("/boards", methods=["GET", "POST"])
+@staff_only
+def boards():
+    """List the boards and create a topic board."""
+    from forum.boards import services as boards_services
+    from forum.boards.forms import BoardForm
+
+    form = BoardForm()
+    if form.validate_on_submit():
+        try:
+            board = boards_services.create_board(current_user, form.name.data,
+                                                 form.description.data,
+                                                 form.official_answers.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"Board {board.name} created.", "success")
+            return redirect(url_for("staff.boards"))
+    return render_template("staff/boards.html", boards=boards_services.list_boards(), form=form)
