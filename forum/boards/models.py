@@ -191,8 +191,14 @@ def _after_status_change(obj):
 
     topic = obj if isinstance(obj, Topic) else obj.topic
     recount_topic(topic)
-    if not obj.is_published:
-        forget_content("post", obj.id if isinstance(obj, Post) else topic_opening_post_id(topic))
+    if obj.is_published:
+        return
+    if isinstance(obj, Topic):
+        # Notifications about any of its posts would show a hidden topic's title to others.
+        forget_content("post", *db.session.execute(
+            db.select(Post.id).where(Post.topic_id == topic.id)).scalars())
+    else:
+        forget_content("post", obj.id)
 
 
 def topic_opening_post_id(topic):

@@ -190,6 +190,14 @@ def _clean_body(body):
     return body
 
 
+def _why_not_write(actor, doing):
+    """What to tell someone the policy stops from writing: muted, or e-mail not confirmed."""
+    if getattr(actor, "is_muted", False):
+        return (f"You've been muted: you can read, but not post, until "
+                f"{actor.muted_until:%-d %B %Y at %H:%M}.")
+    return f"Confirm your e-mail address before you {doing}."
+
+
 def _prepare(body, actor, board, kind, title=""):
     return content.prepare(body, {"kind": kind, "board": board.slug, "author_id": actor.id},
                            title=title)
@@ -200,8 +208,7 @@ def _prepare(body, actor, board, kind, title=""):
 
 def start_topic(actor, board, title, body):
     """Open a topic with its first post; the author follows it. Returns the Topic."""
-    require(actor, "topic.create", board,
-            message="Confirm your e-mail address before you start a topic.")
+    require(actor, "topic.create", board, message=_why_not_write(actor, "start a topic"))
     title = _clean_title(title)
     body = _clean_body(body)
     prepared = _prepare(body, actor, board, "topic", title=title)
@@ -229,8 +236,7 @@ def start_topic(actor, board, title, body):
 def reply_to_topic(actor, topic, body):
     """Add a reply; the replier follows the topic. Returns the Post."""
     require(actor, "post.reply", topic,
-            message=LOCKED_MESSAGE if topic.is_locked
-            else "Confirm your e-mail address before you reply.")
+            message=LOCKED_MESSAGE if topic.is_locked else _why_not_write(actor, "reply"))
     body = _clean_body(body)
     prepared = _prepare(body, actor, topic.board, "post")
     # Numbers come from the database row, so two replies at once never share a number.
@@ -317,7 +323,9 @@ def delete_post(actor, post):
         if actor.id != post.author_id:
             audit.record(actor, "post.delete", post, before={"body": post.body_source})
     db.session.flush()
-    recount_topic(topic)
+    # Like any change of status: recount, and withdraw notifications about what is gone.
+    gone = topic if post.is_opening else post
+    content.kind_of(gone).after_status_change(gone)
     db.session.commit()
     return topic
 

@@ -19,8 +19,9 @@ def _page():
 
 def _post_url(post, viewer):
     page = services.page_of_post(post, viewer)
-    return url_for("boards.topic", topic_id=post.topic_id, page=page if page > 1 else None,
-                   _anchor=f"p{post.id}")
+    # Always name the page: without one, /t/<id> jumps to the first unread post instead, which
+    # would send a reader with unread posts round in a loop (or away from the linked post).
+    return url_for("boards.topic", topic_id=post.topic_id, page=page, _anchor=f"p{post.id}")
 
 
 @bp.route("/boards/")
@@ -82,8 +83,7 @@ def topic(topic_id):
 
 def _render_topic(topic, form, status=200):
     posts = services.list_posts(topic, current_user, _page())
-    services.mark_read(current_user, topic, posts.items)
-    return render_template(
+    page = render_template(
         "boards/topic.html", topic=topic, posts=posts, form=form,
         thanked=services.thanked_post_ids(current_user, posts.items),
         following=services.is_following_topic(current_user, topic),
@@ -91,7 +91,11 @@ def _render_topic(topic, form, status=200):
         can_moderate=can(current_user, "topic.moderate", topic),
         can_follow=can(current_user, "follow"),
         lock_form=forms.LockForm(), move_form=_move_form(topic),
-    ), status
+    )
+    # Marking read commits, and a commit expires every loaded row: done before rendering, it
+    # made the page reload each post and its author one by one (an N+1).
+    services.mark_read(current_user, topic, posts.items)
+    return page, status
 
 
 def _move_form(topic):
@@ -146,7 +150,8 @@ def edit_post(post_id):
         else:
             flash("Your changes are saved.", "success")
             return redirect(_post_url(post, current_user))
-    return render_template("boards/edit_post.html", post=post, form=form)
+    return render_template("boards/edit_post.html", post=post, form=form), \
+        400 if form.errors or form.form_errors else 200
 
 
 @bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])

@@ -49,7 +49,8 @@ def _inline_reference(pattern, marker, href, kind):
     """A markdown-it inline rule that turns `pattern` at `marker` into a link."""
 
     def rule(state, silent):
-        if state.src[state.pos] != marker:
+        # Inside a link's text a reference would nest a link in a link, losing the outer one.
+        if state.src[state.pos] != marker or state.linkLevel > 0:
             return False
         if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1]
                               in "_/@#&"):
@@ -87,7 +88,8 @@ _CLEANER = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
 def _link_attributes(attrs, new=False):
     """Every link in user content: marked as user content, no referrer power over our tab."""
     href = attrs.get((None, "href"), "")
-    if href.startswith("/"):
+    # "/t/5" stays on the site; "//evil.example" is another site.
+    if href.startswith("/") and not href.startswith("//"):
         return attrs
     attrs[(None, "rel")] = "nofollow ugc noopener"
     return attrs

@@ -63,10 +63,11 @@ def after_post_published(post):
     db.session.commit()
 
 
-def forget_content(kind_name, content_id):
+def forget_content(kind_name, *content_ids):
     """Withdraw notifications about content that is no longer published (caller commits)."""
-    db.session.execute(db.delete(Notification).where(Notification.content_kind == kind_name,
-                                                     Notification.content_id == content_id))
+    if content_ids:
+        db.session.execute(db.delete(Notification).where(
+            Notification.content_kind == kind_name, Notification.content_id.in_(content_ids)))
 
 
 def unread_count(user):
@@ -119,7 +120,7 @@ def send_digests(link_for):
         by_user.setdefault(notification.user_id, []).append(notification)
     users = {user.id: user for user in db.session.execute(
         db.select(User).where(User.id.in_(by_user))).scalars()}
-    sent = 0
+    sent = covered = 0
     for user_id, items in by_user.items():
         user = users.get(user_id)
         if user is None or not user.email or not user.is_verified or user.state != "active":
@@ -131,5 +132,5 @@ def send_digests(link_for):
             item.emailed_at = now
         db.session.commit()
         sent += 1
-    return {"people": sent, "notifications": sum(len(v) for k, v in by_user.items()
-                                                  if k in users)}
+        covered += len(items)
+    return {"people": sent, "notifications": covered}

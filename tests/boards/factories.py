@@ -1,0 +1,65 @@
+"""Plain helpers that make boards, topics and replies for tests (they need an app context).
+
+Topics and replies go through the services, so counters and follows are what residents would
+get. They live here rather than in tests/factories.py so that tests/notifications can use them
+too without importing a conftest.
+"""
+
+from forum.accounts.models import Ward
+from forum.accounts.services import slugify
+from forum.boards import services
+from forum.boards.models import Board, Post, Topic
+from forum.core import content
+from forum.extensions import db
+
+
+def create_board(name, description="", official_answers=False, ward=None, position=100):
+    board = Board(name=name, slug=slugify(name), description=description,
+                  official_answers=official_answers, ward=ward, position=position)
+    db.session.add(board)
+    db.session.commit()
+    return board
+
+
+def create_ward_board(ward_name="Riverside"):
+    ward = db.session.execute(db.select(Ward).where(Ward.name == ward_name)).scalar_one_or_none()
+    if ward is None:
+        ward = Ward(name=ward_name, slug=slugify(ward_name))
+        db.session.add(ward)
+        db.session.flush()
+    return create_board(ward_name, description=f"Neighbours in {ward_name}.", ward=ward,
+                        position=500)
+
+
+def load(model, obj_or_id):
+    """The row in this session, from an object made in another session or from its id."""
+    return db.session.get(model, getattr(obj_or_id, "id", obj_or_id))
+
+
+def create_topic(author, board, title="Streetlights out on Mill Lane",
+                 body="Three lights have been out for a week.", replies=()):
+    """Start a topic, then add `replies`: (author, body) pairs in order. Returns the Topic."""
+    topic = services.start_topic(load(type(author), author), load(Board, board), title, body)
+    for reply_author, reply_body in replies:
+        services.reply_to_topic(load(type(reply_author), reply_author), topic, reply_body)
+    return topic
+
+
+def create_reply(author, topic, body="I saw that too."):
+    return services.reply_to_topic(load(type(author), author), load(Topic, topic), body)
+
+
+def posts_of(topic):
+    return db.session.execute(
+        db.select(Post).where(Post.topic_id == getattr(topic, "id", topic))
+        .order_by(Post.number)
+    ).scalars().all()
+
+
+def set_status(obj, status):
+    """What moderation will do: change a topic's or post's status, run the registry hook."""
+    obj.status = status
+    db.session.flush()
+    content.kind_of(obj).after_status_change(obj)
+    db.session.commit()
+    return obj
