@@ -98,6 +98,20 @@ class Config:
     MINIMUM_AGE = 13
     TIMEZONE = "Europe/London"
 
+    # Search (forum/search). "whoosh" keeps the index in files; a PostgreSQL full-text backend
+    # for several machines is planned behind the same interface (issue 9).
+    SEARCH_BACKEND = "whoosh"
+    # The index folder; None means instance/search-index. ":memory:" keeps it in RAM, per app.
+    SEARCH_INDEX_PATH = None
+    # When the queue of pending index work (written with the content, in one transaction) is
+    # applied: "thread" — by one background thread per process, just after commit, so requests
+    # never wait for the index; "inline" — before commit() returns (tests); "off" — only by a
+    # job or `flask search drain` (several app servers with a worker).
+    SEARCH_DRAIN = "thread"
+    # How long one drain waits for another process's index write lock before leaving its work
+    # queued for later (seconds).
+    SEARCH_LOCK_TIMEOUT = 2.0
+
     @classmethod
     def check(cls, settings):
         """Refuse settings that would be unsafe for this kind of deployment."""
@@ -140,3 +154,7 @@ class TestConfig(Config):
     # Hashing cost is not what the tests are about; test_passwords checks the real default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = "localhost"
+    # A fresh index in RAM for every app, written before commit() returns, so tests can
+    # search straight after posting; tests about the index files set a folder.
+    SEARCH_INDEX_PATH = ":memory:"
+    SEARCH_DRAIN = "inline"

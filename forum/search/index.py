@@ -1,0 +1,417 @@
+"""The Whoosh backend: one index of published content, in a folder or in RAM.
+
+The backend is deliberately small, so that a PostgreSQL full-text backend (issue 9) can stand
+behind the same methods: `writer()` (a context manager with `put`/`remove`, committed on exit),
+`search()`, `exists()` and `close()`. Everything the results page shows is stored
+in the index, so a search never loads database rows.
+
+Concurrency: every write, in any process, holds the index's write lock (a file lock beside the
+index) for its whole batch. Callers build their documents *after* taking the lock (see
+`services.drain`), so a batch can never overwrite a newer document with an older one.
+Searchers are pooled and reused until the index changes; Whoosh searchers are not safe to share
+between threads, so each is used by one thread at a time.
+"""
+
+import logging
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from whoosh import collectors, highlight
+from whoosh import query as q
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.qparser import AndGroup, MultifieldParser, plugins
+from whoosh.reading import EmptyReader
+from whoosh.support.charset import accent_map
+from whoosh.util.filelock import try_for
+from whoosh.writing import CLEAR, SegmentWriter
+
+from forum.core.content import excerpt
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = "MAIN"
+WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"  # the name Whoosh's own writers lock, so both agree
+
+# Words are lower-cased, stripped of accents ("cafe" finds "café"), stop words dropped and
+# the rest stemmed ("gardens" finds "gardening"). Positions are kept for phrase queries.
+ANALYZER = (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+            | StemFilter())
+
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),          # "post:123"
+    kind=ID(stored=True),
+    title=TEXT(analyzer=ANALYZER, stored=True, field_boost=2.0),
+    body=TEXT(analyzer=ANALYZER, stored=True),
+    board=ID(stored=True),
+    ward=ID(stored=True),
+    author=ID(stored=True),
+    created=DATETIME(stored=True, sortable=True),
+    url=STORED(),
+    topic_id=STORED(),
+)
+FIELDS = frozenset(SCHEMA.names())
+
+# Highlighting re-reads the stored text; long posts are only highlighted in their first part.
+HIGHLIGHT_CHARS = 4000
+SNIPPET_CHARS = 220
+
+
+class SearchUnavailable(Exception):
+    """The index cannot be used just now; `message` is safe to show to anyone."""
+
+    message = ("Search isn't working at the moment. Please try again in a few minutes; "
+               "everything else on the site works as usual.")
+
+    def __init__(self, reason=""):
+        super().__init__(reason or self.message)
+        self.reason = reason
+
+
+class IndexMissing(SearchUnavailable):
+    """There is no index yet (new site, or its files were deleted); a rebuild makes one."""
+
+
+class IndexLocked(SearchUnavailable):
+    """Another writer held the lock for longer than we were willing to wait."""
+
+
+class _RamStorage(RamStorage):
+    """Whoosh's RAM storage, with its scratch files in RAM too.
+
+    The stock one writes them to a folder named after the index in the system's temporary
+    directory, which every RAM index on the machine would share.
+    """
+
+    def temp_storage(self, name=None):
+        return RamStorage()
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Highlights as <mark>, everything else escaped: a snippet is always safe HTML."""
+
+    between = " … "
+
+    def _text(self, text):
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_BODY_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70),
+    formatter=_MarkFormatter(),
+)
+_WHOLE_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.WholeFragmenter(), formatter=_MarkFormatter(),
+)
+
+
+def _parser():
+    """Words, "phrases", (groups) and AND/OR/NOT, over title and body; all words required.
+
+    Field names, wildcards, ranges and boosts are turned off: they make queries that are slow
+    or surprising, and residents do not need them.
+    """
+    parser = MultifieldParser(["title", "body"], SCHEMA, group=AndGroup)
+    for plugin in (plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.RangePlugin,
+                   plugins.BoostPlugin, plugins.EveryPlugin, plugins.SingleQuotePlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+class WhooshBackend:
+    """The index in `path` (a folder), or in RAM when `path` is None."""
+
+    name = "whoosh"
+
+    def __init__(self, path=None, lock_timeout=2.0):
+        self.path = Path(path) if path else None
+        self.lock_timeout = lock_timeout
+        self._parser = _parser()
+        self._pool_lock = threading.Lock()
+        self._idle = []        # searchers not in use by any thread
+        self._cache = _ResultCache()
+        self._ram = None
+        if self.path is None:
+            self._ram = _RamStorage()
+            with self.writer(rebuild=True):
+                pass
+
+    def __repr__(self):
+        return f"<WhooshBackend {self.path or 'in RAM'}>"
+
+    # --- storage and searchers ---------------------------------------------------------------
+
+    def _storage(self):
+        return self._ram if self._ram is not None else FileStorage(str(self.path))
+
+    def exists(self):
+        try:
+            return self._storage().index_exists(INDEX_NAME)
+        except Exception:  # an unreadable folder is as good as no index
+            return False
+
+    def _open_searcher(self):
+        storage = self._storage()
+        try:
+            ix = storage.open_index(INDEX_NAME, schema=SCHEMA)
+        except Exception as error:
+            if not self.exists():
+                raise IndexMissing("The search index has not been built.") from error
+            log.exception("The search index at %s cannot be opened", self.path)
+            raise SearchUnavailable("The search index cannot be opened.") from error
+        return ix.searcher()
+
+    def _checkout(self):
+        """A searcher for the newest version of the index, for this thread alone."""
+        with self._pool_lock:
+            searcher = self._idle.pop() if self._idle else None
+        try:
+            if searcher is None:
+                searcher = self._open_searcher()
+            elif not searcher.up_to_date():
+                if isinstance(searcher.reader(), EmptyReader):
+                    # Whoosh cannot refresh a reader of an empty index; open afresh.
+                    self._discard(searcher)
+                    searcher = None
+                    searcher = self._open_searcher()
+                else:
+                    # Reuses the readers of segments that have not changed.
+                    searcher = searcher.refresh()
+        except SearchUnavailable:
+            self._discard(searcher)
+            raise
+        except Exception as error:
+            self._discard(searcher)
+            if not self.exists():
+                raise IndexMissing("The search index has gone.") from error
+            log.exception("The search index at %s cannot be read", self.path)
+            raise SearchUnavailable("The search index cannot be read.") from error
+        # Generation 0 is an index that a rebuild has created and not yet filled.
+        if self._generation(searcher) < 1:
+            self._checkin(searcher)
+            raise IndexMissing("The search index is being rebuilt.")
+        return searcher
+
+    @staticmethod
+    def _generation(searcher):
+        """Which commit of the index a searcher sees (a reader of no segments does not know;
+        its index does)."""
+        generation = searcher.reader().generation()
+        return searcher._ix.latest_generation() if generation is None else generation
+
+    def _checkin(self, searcher):
+        with self._pool_lock:
+            self._idle.append(searcher)
+
+    @staticmethod
+    def _discard(searcher):
+        if searcher is not None:
+            with suppress(Exception):
+                searcher.close()
+
+    @contextmanager
+    def _searcher(self):
+        searcher = self._checkout()
+        try:
+            yield searcher
+        except Exception:
+            self._discard(searcher)
+            raise
+        else:
+            self._checkin(searcher)
+
+    def close(self):
+        """Close every pooled searcher (the app is going away, or the index was replaced)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            self._discard(searcher)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, rebuild=False):
+        """Hold the write lock and yield a batch; commit it on a clean exit.
+
+        :param rebuild: start from an empty index (created if missing or unreadable); readers
+            keep seeing the old one until the commit.
+        :raises IndexLocked: the lock stayed taken for `lock_timeout` seconds.
+        :raises IndexMissing: there is no index and this is not a rebuild.
+        """
+        storage = self._storage()
+        if self._ram is None:
+            storage.create()  # the folder, so that the lock file has somewhere to live
+        lock = storage.lock(WRITE_LOCK)
+        if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.02):
+            raise IndexLocked("Another process is writing to the search index.")
+        try:
+            ix = self._open_for_writing(storage, rebuild)
+            writer = SegmentWriter(ix, _lk=False)
+            batch = _Batch(writer, rebuild)
+            try:
+                yield batch
+            except BaseException:
+                _quietly(writer.cancel)
+                raise
+            if rebuild:
+                writer.commit(mergetype=CLEAR)
+            elif batch.changed:
+                writer.commit()
+            else:
+                writer.cancel()
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _open_for_writing(storage, rebuild):
+        if not storage.index_exists(INDEX_NAME):
+            if not rebuild:
+                raise IndexMissing("The search index has not been built.")
+            storage.create_index(SCHEMA, INDEX_NAME)
+        try:
+            return storage.open_index(INDEX_NAME, schema=SCHEMA)
+        except Exception:
+            if not rebuild:
+                raise
+            log.warning("Replacing an unreadable search index")
+            storage.create_index(SCHEMA, INDEX_NAME)
+            return storage.open_index(INDEX_NAME, schema=SCHEMA)
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def parse(self, text):
+        return self._parser.parse(text)
+
+    def _query(self, text, kind=None, board=None, ward=None, start=None, end=None):
+        terms = [q.Term(name, value) for name, value in
+                 (("kind", kind), ("board", board), ("ward", ward)) if value]
+        if start or end:
+            terms.append(q.DateRange("created", start, end))
+        words = self.parse(text)
+        # Filters narrow the matches without changing how they score.
+        return q.Require(words, q.And(terms)) if terms else words
+
+    def search(self, text, kind=None, board=None, ward=None, start=None, end=None, offset=0,
+               limit=20):
+        """The best matches from `offset`, as dicts with safe `title_html` and `snippet`.
+
+        :returns: (hits, total number of matches)
+        """
+        with self._searcher() as searcher:
+            key = (self._generation(searcher), text, kind, board, ward, start, end, offset,
+                   limit)
+            found = self._cache.get(key)
+            if found is None:
+                query = self._query(text, kind, board, ward, start, end)
+                results = self._collect(searcher, query, offset + limit)
+                found = ([self._hit(hit) for hit in results[offset:offset + limit]],
+                         len(results))
+                self._cache.put(key, found)
+        return found
+
+    @staticmethod
+    def _collect(searcher, query, limit):
+        # Every match is visited anyway to count them, so Whoosh's block-skipping gains little
+        # here, and it trips an assertion in Require queries (IntersectionMatcher._find_next).
+        collector = collectors.TopCollector(limit=max(limit, 1), usequality=False, replace=0)
+        searcher.search_with_collector(query, collector)
+        return collector.results()
+
+    @staticmethod
+    def _hit(hit):
+        fields = hit.fields()
+        body = fields.get("body", "")
+        # A short text is shown whole; a long one as the passages around the words found.
+        highlighter = _WHOLE_HIGHLIGHTER if len(body) <= SNIPPET_CHARS else _BODY_HIGHLIGHTER
+        snippet = highlighter.highlight_hit(hit, "body", text=body[:HIGHLIGHT_CHARS], top=2)
+        if not snippet:
+            snippet = escape(excerpt(body))
+        title = _WHOLE_HIGHLIGHTER.highlight_hit(hit, "title", top=1) \
+            or escape(fields.get("title", ""))
+        return {**fields, "title_html": Markup(title), "snippet": Markup(snippet)}
+
+
+class _ResultCache:
+    """Recent results of this process, for the index generation they were read from.
+
+    Whoosh scores every match in Python, so a common word over 100,000 posts takes a good
+    fraction of a second; asked again before the index next changes, it costs nothing.
+    """
+
+    def __init__(self, size=512):
+        self.size = size
+        self._entries = OrderedDict()
+        self._generation = None
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, value):
+        with self._lock:
+            if key[0] != self._generation:  # the index changed: nothing older is wanted
+                self._entries.clear()
+                self._generation = key[0]
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+class _Batch:
+    """Changes to write under one lock: put(doc_id, fields) and remove(doc_id)."""
+
+    def __init__(self, writer, rebuild):
+        self._writer = writer
+        self._rebuild = rebuild
+        self.changed = 0
+
+    def put(self, doc_id, kind, fields):
+        document = {name: value for name, value in fields.items() if name in FIELDS}
+        document.update(id=doc_id, kind=kind)
+        if self._rebuild:
+            self._writer.add_document(**document)
+        else:
+            self._writer.update_document(**document)
+        self.changed += 1
+
+    def remove(self, doc_id):
+        if not self._rebuild:
+            self._writer.delete_by_term("id", doc_id)
+            self.changed += 1
+
+
+def _quietly(function):
+    try:
+        function()
+    except Exception:
+        log.exception("Could not tidy up after a failed index write")
+
+
+def create_backend(app):
+    """The backend named by SEARCH_BACKEND, with its settings."""
+    name = app.config.get("SEARCH_BACKEND", "whoosh")
+    if name != "whoosh":
+        raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}; this version has 'whoosh'.")
+    path = app.config.get("SEARCH_INDEX_PATH")
+    if path == ":memory:":
+        path = None
+    elif not path:
+        path = Path(app.instance_path) / "search-index"
+    return WhooshBackend(path, lock_timeout=app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
