@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from forum import create_app
+from forum.accounts.models import User
 from forum.extensions import db
 from tests import factories
 
@@ -105,17 +106,17 @@ def client(app):
 
 @pytest.fixture
 def make_user(app):
-    """Create a user: make_user(age_band="16_17", roles=["moderator"], mentor=True, ...).
+    """Create a user: make_user("sam", age_band="16_17", roles=["moderator"], mentor=True, ...).
 
     Inside `ctx` the user belongs to the test's session; otherwise it comes back detached,
     with its columns and roles loaded, for tests that drive the client.
     """
 
-    def make(**options):
+    def make(username=None, **options):
         if has_app_context():
-            return factories.create_user(**options)
+            return factories.create_user(username, **options)
         with app.app_context():
-            user = factories.create_user(**options)
+            user = factories.create_user(username, **options)
             db.session.refresh(user)
             _ = user.ward, user.role_grants, user.mentor_checks
             db.session.expunge_all()
@@ -170,3 +171,46 @@ def outbox(app):
                 for path in sorted(folder.glob("*.eml"))]
 
     return read
+
+
+@pytest.fixture
+def new_client(app):
+    """Another browser: new_client() -> a test client with its own cookies."""
+    return app.test_client
+
+
+@pytest.fixture
+def signed_in_client(app):
+    """A separate browser already signed in: signed_in_client(user, remember=False)."""
+
+    def make(user, **options):
+        browser = app.test_client()
+        response = sign_in(browser, user, **options)
+        assert response.status_code == 302, "sign-in failed in a fixture"
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def fetch_user(app):
+    """Read a user back from the database: fetch_user("sam") -> a detached User, or None.
+
+    Give the id instead of the username to find an account that has since been deleted (and
+    so renamed).
+    """
+
+    def fetch(username_or_id):
+        with app.app_context():
+            if isinstance(username_or_id, int):
+                user = db.session.get(User, username_or_id)
+            else:
+                user = db.session.execute(db.select(User).where(
+                    User.username_key == username_or_id.lower())).scalar_one_or_none()
+            if user is None:
+                return None
+            _ = user.ward, user.role_grants, user.mentor_checks
+            db.session.expunge_all()
+            return user
+
+    return fetch

@@ -56,6 +56,10 @@ def load_user_from_session_token(token):
         row.last_seen_at = now
         db.session.commit()
     user = row.user
+    if not user.is_active:
+        # Suspended or banned while signed in: treated as signed out from the next request;
+        # signing in again tells them why.
+        return None
     user.session_token = token
     return user
 

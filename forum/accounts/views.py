@@ -20,7 +20,7 @@ from forum.accounts.sessions import hash_token, list_sessions
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.core.security import safe_next_url
-from forum.errors import DomainError
+from forum.errors import ERROR_PAGES, DomainError
 from forum.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -28,6 +28,10 @@ bp = Blueprint("accounts", __name__)
 
 def _limit(setting):
     return lambda: current_app.config[setting]
+
+
+# Without it, the 429 page would show Flask-Limiter's "10 per 1 minute" instead of plain words.
+TOO_MANY_ATTEMPTS = ERROR_PAGES[429][1]
 
 
 def _login_key():
@@ -49,7 +53,7 @@ def _begin_session(user, remember=False):
 
 
 @bp.route("/account/signup", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
 def signup():
     """Create an account."""
     if current_user.is_authenticated:
@@ -85,7 +89,7 @@ def verify_email(token):
 
 @bp.route("/account/verify", methods=["POST"])
 @login_required
-@limiter.limit(_limit("RATELIMIT_RESET"))
+@limiter.limit(_limit("RATELIMIT_RESET"), error_message=TOO_MANY_ATTEMPTS)
 def resend_verification():
     """Send the confirmation e-mail again."""
     if ActionForm().validate_on_submit():
@@ -95,9 +99,10 @@ def resend_verification():
 
 
 @bp.route("/account/signin", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], deduct_when=_failed,
+               error_message=TOO_MANY_ATTEMPTS)
 @limiter.limit(_limit("RATELIMIT_SIGNIN_PER_ACCOUNT"), key_func=_login_key, methods=["POST"],
-               deduct_when=_failed)
+               deduct_when=_failed, error_message=TOO_MANY_ATTEMPTS)
 def signin():
     """Sign in with a username or e-mail address."""
     next_url = safe_next_url(request.values.get("next"))
@@ -138,7 +143,7 @@ def signout_everywhere():
 
 
 @bp.route("/account/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
 def request_reset():
     """Ask for a password reset link."""
     form = forms.ResetRequestForm()
@@ -149,7 +154,7 @@ def request_reset():
 
 
 @bp.route("/account/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
 def reset_password(token):
     """Choose a new password from an e-mailed link."""
     try:
@@ -212,8 +217,11 @@ def change_password():
         except DomainError as error:
             show_error(form, error)
         else:
-            # The old session row is gone; carry on under the fresh one.
-            login_user(current_user._get_current_object())
+            # The old session row is gone; carry on under the fresh one, and keep "remember
+            # me" working on this device by pointing its cookie at the fresh session too.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form)

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from forum.accounts.models import AGE_BAND_LABELS
@@ -30,10 +30,12 @@ def init_app(app):
 
 
 def _template_context():
+    # E-mails are rendered by services and commands too, outside any request.
+    path = request.path if has_request_context() else None
     return {
         "site_name": current_app.config["SITE_NAME"],
         "navigation": [
-            (endpoint, label, request.path.startswith(url_for(endpoint)))
+            (endpoint, label, path is not None and path.startswith(url_for(endpoint)))
             for endpoint, label in NAVIGATION
             if endpoint in current_app.view_functions
         ],

@@ -1,10 +1,13 @@
 """Forms of the staff console."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts.models import ROLES
+
+# SelectChoice rather than (value, label) tuples, which WTForms 3.3 deprecates.
+ROLE_CHOICES = [SelectChoice(role, role.title()) for role in ROLES]
 
 
 class WardForm(FlaskForm):
@@ -17,12 +20,12 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Name, username or e-mail", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", choices=[("", "Any role")] + [(r, r.title()) for r in ROLES],
+    role = SelectField("Role", choices=[SelectChoice("", "Any role")] + ROLE_CHOICES,
                        validators=[Optional()])
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.title()) for r in ROLES])
+    role = SelectField("Role", choices=ROLE_CHOICES)
 
 
 class MentorCheckForm(FlaskForm):

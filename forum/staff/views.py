@@ -10,7 +10,7 @@ from forum.accounts.models import MentorCheck
 from forum.core import audit
 from forum.core.forms import show_error
 from forum.core.policy import can
-from forum.errors import DomainError
+from forum.errors import DomainError, NotAllowed
 from forum.extensions import db
 from forum.staff import forms
 
@@ -88,7 +88,7 @@ def user(username):
 def _user_page(person, check_form, status=200):
     role_form = forms.RoleForm()
     role_form.role.choices = [choice for choice in role_form.role.choices
-                              if can(current_user, "role.grant", choice[0])]
+                              if can(current_user, "role.grant", choice.value)]
     return render_template(
         "staff/user.html", person=person, role_form=role_form, check_form=check_form,
         revoke_form=forms.RevokeCheckForm(),
@@ -125,6 +125,8 @@ def record_check(username):
         try:
             accounts.record_mentor_check(current_user, person, form.reference.data,
                                          form.checked_on.data, form.expires_on.data)
+        except NotAllowed:
+            raise  # a 403 page saying why: the form, and so its errors, isn't shown to them
         except DomainError as error:
             show_error(form, error)
         else:

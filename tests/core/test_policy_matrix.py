@@ -1,0 +1,160 @@
+"""Who may open which page: every route against every role, checked against the policy module."""
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from forum.core.policy import RULES, can
+from tests.factories import PASSWORD, Page
+
+ROLES = ("anonymous", "resident", "young", "moderator", "staff", "admin")
+SIGN_IN = "sign in"
+
+# What each role gets from each page: 200, SIGN_IN (a redirect to the sign-in page), 403 or 404.
+# The policy action is the question the page asks; its answer must agree with the outcome.
+#  path                      action              anonymous resident young moderator staff admin
+MATRIX = {
+    "/account/":              ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/account/profile":       ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/account/password":      ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/staff/":                ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/wards":           ("ward.manage",    SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/users":           ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/users/{someone}": ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/audit":           ("audit.read",     SIGN_IN, 403, 403, 403, 200, 200),
+    "/u/{adult}":             ("profile.view",   200,     200, 200, 200, 200, 200),
+    "/u/{minor}":             ("profile.view",   404,     200, 200, 200, 200, 200),
+}
+
+# Who sees the whole of a profile rather than a young person's first name and ward.
+FULL_PROFILE = {
+    "/u/{adult}": dict.fromkeys(ROLES, True),
+    "/u/{minor}": {"anonymous": False, "resident": False, "young": False, "moderator": False,
+                   "staff": True, "admin": True},
+}
+
+ROLE_OPTIONS = {
+    "resident": {},
+    "young": {"age_band": "under_16"},
+    "moderator": {"roles": ["moderator"]},
+    "staff": {"roles": ["staff"]},
+    "admin": {"roles": ["admin"]},
+}
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "someone": make_user("someone"),
+        "adult": make_user("grace", display_name="Grace Okafor", bio="Adult bio here."),
+        "minor": make_user("ayaan", age_band="16_17", display_name="Ayaan Khan",
+                           bio="Minor bio here."),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", MATRIX)
+def test_route_role_matrix(client, make_user, people, path, role):
+    action, *outcomes = MATRIX[path]
+    expected = dict(zip(ROLES, outcomes, strict=True))[role]
+    if role == "anonymous":
+        viewer = AnonymousUserMixin()
+    else:
+        viewer = make_user(**ROLE_OPTIONS[role])
+        assert client.post("/account/signin", data={
+            "login": viewer.username, "password": PASSWORD}).status_code == 302
+    target = None
+    if "{" in path:
+        key = path.split("{")[1].rstrip("}")
+        target = people[key]
+        path = path.format(**{key: target.username})
+
+    response = client.get(path)
+
+    if expected == SIGN_IN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/account/signin?next=")
+    else:
+        assert response.status_code == expected
+    assert can(viewer, action, target) is (expected == 200)
+
+    if path.startswith("/u/") and expected == 200:
+        full = FULL_PROFILE["/u/{" + key + "}"][role]
+        assert can(viewer, "profile.view_full", target) is full
+        assert ("bio here." in Page(response).main_text) is full
+
+
+# --- the rules themselves --------------------------------------------------------------------
+
+
+@pytest.fixture
+def someone_of(make_user):
+    def make(role):
+        return AnonymousUserMixin() if role == "anonymous" else make_user(**ROLE_OPTIONS[role])
+
+    return make
+
+
+@pytest.mark.parametrize(("role", "may_grant"), [
+    ("anonymous", set()),
+    ("resident", set()),
+    ("young", set()),
+    ("moderator", set()),
+    ("staff", {"moderator"}),
+    ("admin", {"moderator", "staff", "admin"}),
+])
+def test_who_may_grant_which_role(someone_of, role, may_grant):
+    actor = someone_of(role)
+    assert {r for r in ("moderator", "staff", "admin") if can(actor, "role.grant", r)} == may_grant
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_nobody_records_a_mentor_check_for_a_minor_or_themselves(make_user, role):
+    actor = make_user(roles=[role])
+    assert can(actor, "mentor.record_check", make_user())
+    assert not can(actor, "mentor.record_check", actor)
+    assert not can(actor, "mentor.record_check", make_user(age_band="16_17"))
+    assert not can(actor, "mentor.record_check", make_user(age_band="under_16"))
+    assert not can(actor, "mentor.record_check", None)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "resident", "young", "moderator"])
+def test_only_staff_record_mentor_checks(someone_of, make_user, role):
+    assert not can(someone_of(role), "mentor.record_check", make_user())
+
+
+def test_suspended_staff_lose_their_powers(make_user):
+    suspended = make_user(roles=["staff", "admin"], state="suspended")
+    for action, obj in [("staff.console", None), ("ward.manage", None), ("audit.read", None),
+                        ("role.grant", "moderator"), ("mentor.record_check", make_user()),
+                        ("account.manage", None)]:
+        assert not can(suspended, action, obj), action
+
+
+def test_private_details_are_for_the_person_and_staff(make_user, someone_of):
+    person = make_user()
+    assert can(person, "user.view_private", person)
+    assert can(someone_of("staff"), "user.view_private", person)
+    for role in ("anonymous", "resident", "moderator"):
+        assert not can(someone_of(role), "user.view_private", person)
+
+
+def test_only_the_person_edits_their_profile(make_user, someone_of):
+    person = make_user()
+    assert can(person, "profile.edit", person)
+    for role in ("anonymous", "resident", "staff", "admin"):
+        assert not can(someone_of(role), "profile.edit", person)
+
+
+def test_deleted_profiles_are_seen_by_nobody(make_user, someone_of):
+    gone = make_user(state="deleted")
+    for role in ROLES:
+        assert not can(someone_of(role), "profile.view", gone)
+
+
+def test_unknown_action_is_an_error_not_a_yes():
+    with pytest.raises(KeyError):
+        can(AnonymousUserMixin(), "account.manages")
+
+
+def test_matrix_asks_only_real_questions():
+    assert {action for action, *_ in MATRIX.values()} <= set(RULES)
