@@ -8,6 +8,7 @@ from forum.accounts.services import slugify
 from forum.boards import services as boards
 from forum.boards.models import Board
 from forum.extensions import db
+from forum.moderation import detector
 from forum.search import services
 from tests.factories import get_or_create_ward
 
@@ -60,6 +61,13 @@ def find(text, **filters):
     """{kind: [document ids]} for a search as an anonymous visitor, best first."""
     results = services.search(text, None, **filters)
     return {group.kind: [hit["id"] for hit in group.hits] for group in results.groups}
+
+
+@pytest.fixture(autouse=True)
+def _publish_everything(monkeypatch):
+    """These tests are about search, not the detector: everything is published unless a test
+    says otherwise (by patching `detector.assess` itself)."""
+    monkeypatch.setattr(detector, "assess", lambda text, context=None: detector.Verdict())
 
 
 @pytest.fixture(autouse=True)
