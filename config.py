@@ -94,6 +94,11 @@ class Config:
         "object-src 'none'; frame-ancestors 'none'"
     )
 
+    # Whole pages for visitors who are not signed in, checked against the database on every
+    # request (see forum/core/cache.py). Size 0 turns the cache off.
+    PAGE_CACHE_SIZE = 2000
+    PAGE_CACHE_SECONDS = 60
+
     # The youngest age at which someone may join.
     MINIMUM_AGE = 13
     TIMEZONE = "Europe/London"

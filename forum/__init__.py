@@ -8,6 +8,8 @@ from flask import Flask
 from werkzeug.utils import import_string
 
 import config as config_module
+from forum import search
+from forum.core import cache as page_cache
 from forum.extensions import csrf, db, limiter, login_manager, migrate
 
 CONFIG_NAMES = {
@@ -88,10 +90,12 @@ def register_extensions(app):
     import forum.models  # noqa: F401  (every model must be known before the first query)
 
     db.init_app(app)
+    search.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    page_cache.init_app(app)
     login_manager.login_view = "accounts.signin"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -107,9 +111,10 @@ def register_blueprints(app):
     from forum.boards.views import bp as boards_bp
     from forum.core.views import bp as core_bp
     from forum.notifications.views import bp as notifications_bp
+    from forum.search.views import bp as search_bp
     from forum.staff.views import bp as staff_bp
 
-    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp):
+    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp, search_bp):
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,9 @@ from forum.errors import DomainError
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(users)
+    from forum.search.commands import search_group
+
+    app.cli.add_command(search_group)
     app.cli.add_command(notify)
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from forum.accounts.models import MentorCheck, RoleGrant, User, Ward, utcnow
 from forum.accounts.passwords import hash_password
 from forum.accounts.services import slugify
+from forum.core.content import render
 from forum.extensions import db
 
 DEMO_PASSWORD = "demo-neighbour-2026"
@@ -76,7 +77,8 @@ def load(app):
             username=username, username_key=username.lower(),
             email=f"{username}@example.org", password_hash=password_hash,
             date_of_birth=_date_of_birth(age, today),
-            ward=wards[ward], display_name=name, bio=bio, languages=languages,
+            ward=wards[ward], display_name=name, bio=bio, bio_html=render(bio) if bio else "",
+            languages=languages,
             email_verified_at=utcnow() if username != "newbie" else None,
         )
         user.role_grants = [RoleGrant(role=role) for role in roles]

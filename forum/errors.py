@@ -76,7 +76,8 @@ def error_response(code, detail=None, name=None):
 
 def register_error_handlers(app):
     def handle_http(error):
-        detail = error.description if _is_custom(error) else None
+        # A rate limit's own description ("10 per 1 minute") is not for people.
+        detail = error.description if _is_custom(error) and error.code != 429 else None
         response = app.make_response(error_response(error.code or 500, detail, error.name))
         if getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)

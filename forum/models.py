@@ -13,8 +13,10 @@ from forum.boards.models import (
 )
 from forum.core.audit import AuditEntry
 from forum.notifications.models import Notification
+from forum.search.models import SearchQueue
 
 __all__ = [
     "AuditEntry", "Board", "BoardFollow", "MentorCheck", "Notification", "Post", "PostRevision",
-    "RoleGrant", "Thank", "Topic", "TopicFollow", "TopicRead", "User", "UserSession", "Ward",
+    "RoleGrant", "SearchQueue", "Thank", "Topic", "TopicFollow", "TopicRead", "User",
+    "UserSession", "Ward",
 ]

@@ -90,7 +90,8 @@ class ProfileForm(FlaskForm):
                                description="How your name appears, e.g. 'Sam Patel'. Leave "
                                            "blank to use your username.")
     bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)],
-                        description="A few lines about you and what you enjoy. Plain text.")
+                        description="A few lines about you and what you enjoy. Markdown "
+                                    "works, e.g. **bold** and [links](https://…).")
     ward = SelectField("Your ward", validators=[DataRequired("Choose your ward.")])
     languages = StringField("Languages you speak", validators=[Optional(), Length(max=400)],
                             description="Separate them with commas, e.g. English, Polish, "

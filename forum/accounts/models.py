@@ -68,7 +68,9 @@ class User(db.Model):
     date_of_birth: Mapped[date | None]
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(60), default="")
+    # What the person typed (Markdown), and the same rendered by the content pipeline.
     bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     languages: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(16), default="active")
     state_reason: Mapped[str] = mapped_column(Text, default="")
@@ -83,8 +85,9 @@ class User(db.Model):
         back_populates="user", lazy="selectin", cascade="all, delete-orphan",
         foreign_keys="RoleGrant.user_id",
     )
+    # Loaded when asked for (lists that show it load it with selectinload).
     mentor_checks: Mapped[list["MentorCheck"]] = relationship(
-        back_populates="user", lazy="selectin", order_by="MentorCheck.checked_on.desc()",
+        back_populates="user", order_by="MentorCheck.checked_on.desc()",
         foreign_keys="MentorCheck.user_id", cascade="all, delete-orphan",
     )
 

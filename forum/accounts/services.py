@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from forum.accounts import tokens
 from forum.accounts.models import (
@@ -23,7 +24,7 @@ from forum.accounts.models import (
 )
 from forum.accounts.passwords import hash_password, password_problem, verify_password
 from forum.accounts.sessions import close_all_sessions, open_session
-from forum.core import audit, signals
+from forum.core import audit, content, signals
 from forum.core.policy import require
 from forum.errors import DomainError, Invalid, NotFound
 from forum.extensions import db
@@ -78,7 +79,8 @@ def get_ward(slug):
 
 
 def search_users(text="", role=None, page=1, per_page=30):
-    query = db.select(User).where(User.state != "deleted").order_by(User.username_key)
+    query = (db.select(User).where(User.state != "deleted")
+             .options(selectinload(User.mentor_checks)).order_by(User.username_key))
     if text:
         like = f"%{text.lower()}%"
         query = query.where(
@@ -363,7 +365,12 @@ def update_profile(actor, display_name, bio, ward_slug, languages_text):
     actor.languages = parse_languages(languages_text)
     actor.ward = _ward_or_invalid(ward_slug)
     actor.display_name = display_name
+    prepared = content.prepare(bio, {"kind": "bio", "author_id": actor.id})
+    if prepared.verdict.action in ("hold", "block"):
+        raise Invalid("bio", "Your bio can't be published as it is: it seems to break the "
+                             "community rules. Please change it.")
     actor.bio = bio
+    actor.bio_html = prepared.html
     db.session.commit()
 
 
@@ -386,6 +393,7 @@ def delete_account(actor, password):
     actor.date_of_birth = None
     actor.display_name = "A former member"
     actor.bio = ""
+    actor.bio_html = ""
     actor.languages = []
     actor.ward = None
     actor.state = "deleted"

@@ -117,7 +117,7 @@ def _backdate(topic, when):
     posts = _posts(topic)
     topic.created_at = when
     for number, post in enumerate(posts):
-        post.created_at = when + timedelta(hours=number * 3, minutes=number * 7)
+        post.created_at = when + timedelta(minutes=number * 47)
     db.session.flush()
     services.recount_topic(topic)
     db.session.commit()

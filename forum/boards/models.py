@@ -35,6 +35,8 @@ class Board(db.Model):
     last_topic_id: Mapped[int | None] = mapped_column(
         ForeignKey("topics.id", use_alter=True, ondelete="SET NULL"), index=True
     )
+    # Bumped by every change that alters what the board page shows (see core/cache.py).
+    revision: Mapped[int] = mapped_column(default=0)
 
     ward = relationship("Ward", lazy="joined")
     last_topic = relationship("Topic", foreign_keys=[last_topic_id], post_update=True)
@@ -74,6 +76,8 @@ class Topic(Moderated, db.Model):
     official_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, ondelete="SET NULL"), index=True
     )
+    # Bumped by every change that alters what the topic page shows (see core/cache.py).
+    revision: Mapped[int] = mapped_column(default=0)
 
     board: Mapped[Board] = relationship(foreign_keys=[board_id], lazy="joined")
     author = relationship("User", foreign_keys=[author_id])

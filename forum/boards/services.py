@@ -6,7 +6,7 @@ pages that show them never count rows.
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from forum.accounts.models import User, utcnow
 from forum.boards.models import (
@@ -62,7 +62,9 @@ def list_topics(board, viewer, page=1):
     query = (
         db.select(Topic)
         .where(Topic.board_id == board.id, Topic.visible_to(viewer))
-        .options(selectinload(Topic.author), selectinload(Topic.last_poster))
+        # Names are all the list shows: roles are not loaded for these people.
+        .options(selectinload(Topic.author).lazyload(User.role_grants),
+                 selectinload(Topic.last_poster).lazyload(User.role_grants))
         .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
     )
     return db.paginate(query, page=page, per_page=TOPICS_PER_PAGE, error_out=False)
@@ -101,7 +103,8 @@ def _visible_posts(topic, viewer):
 
 def list_posts(topic, viewer, page=1):
     query = (_visible_posts(topic, viewer)
-             .options(selectinload(Post.author).selectinload(User.role_grants))
+             .options(selectinload(Post.author).selectinload(User.role_grants),
+                      defer(Post.body_source), defer(Post.body_text))
              .order_by(Post.number))
     return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
 
@@ -227,6 +230,8 @@ def start_topic(actor, board, title, body):
         topic.last_post_id = post.id
         topic.last_post_number = 1
         _count_on_board(board, topics=1, posts=1, topic=topic, at=now)
+    else:
+        _touch(None, board)
     db.session.commit()
     if topic.is_published:
         notifications.after_post_published(post)
@@ -262,6 +267,7 @@ def reply_to_topic(actor, topic, body):
             )
         )
         _count_on_board(topic.board, posts=1, topic=topic, at=now)
+    _touch(topic)
     db.session.commit()
     if post.is_published:
         notifications.after_post_published(post)
@@ -272,9 +278,39 @@ def _count_on_board(board, topic, at, topics=0, posts=0):
     db.session.execute(
         update(Board).where(Board.id == board.id).values(
             topic_count=Board.topic_count + topics, post_count=Board.post_count + posts,
-            last_activity_at=at, last_topic_id=topic.id,
+            last_activity_at=at, last_topic_id=topic.id, revision=Board.revision + 1,
         )
     )
+
+
+def _touch(topic=None, *boards):
+    """Mark pages as changed, so cached copies are not served again (core/cache.py)."""
+    if topic is not None:
+        db.session.execute(update(Topic).where(Topic.id == topic.id)
+                           .values(revision=Topic.revision + 1))
+    board_ids = {board.id for board in boards}
+    if board_ids:
+        db.session.execute(update(Board).where(Board.id.in_(board_ids))
+                           .values(revision=Board.revision + 1))
+
+
+def page_stamp_of_topic(topic_id):
+    """What the cached topic page depends on: (revision, status), or None if no such topic."""
+    return db.session.execute(
+        db.select(Topic.revision, Topic.status).where(Topic.id == topic_id)
+    ).one_or_none()
+
+
+def page_stamp_of_board(slug):
+    return db.session.execute(
+        db.select(Board.id, Board.revision).where(Board.slug == slug)
+    ).one_or_none()
+
+
+def page_stamp_of_index():
+    return tuple(db.session.execute(
+        db.select(func.count(Board.id), func.coalesce(func.sum(Board.revision), 0))
+    ).one())
 
 
 def edit_post(actor, post, body, title=None):
@@ -287,6 +323,10 @@ def edit_post(actor, post, body, title=None):
         return post
     prepared = _prepare(body, actor, topic.board, "post",
                         title=new_title if post.is_opening else "")
+    if actor.id != post.author_id:
+        audit.record(actor, "post.edit", post, before={"body": post.body_source,
+                                                       "title": topic.title},
+                     after={"body": body, "title": new_title})
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source,
                                 title=topic.title if post.is_opening else None))
     post.body_source = body
@@ -305,6 +345,7 @@ def edit_post(actor, post, body, title=None):
     db.session.flush()
     if was_published != post.is_published:
         recount_topic(topic)
+    _touch(topic, topic.board)
     db.session.commit()
     return post
 
@@ -340,6 +381,7 @@ def thank_post(actor, post):
     db.session.add(Thank(post_id=post.id, user_id=actor.id))
     db.session.execute(update(Post).where(Post.id == post.id)
                        .values(thanks_count=Post.thanks_count + 1))
+    _touch(post.topic)
     try:
         db.session.commit()
     except IntegrityError:
@@ -357,6 +399,7 @@ def unthank_post(actor, post):
     if deleted:
         db.session.execute(update(Post).where(Post.id == post.id)
                            .values(thanks_count=Post.thanks_count - 1))
+        _touch(post.topic)
     db.session.commit()
 
 
@@ -367,6 +410,7 @@ def mark_official_answer(actor, post):
     topic = post.topic
     topic.official_post_id = None if topic.official_post_id == post.id else post.id
     audit.record(actor, "topic.official_answer", topic, after={"post_id": topic.official_post_id})
+    _touch(topic)
     db.session.commit()
 
 
@@ -430,6 +474,7 @@ def set_pinned(actor, topic, pinned):
     require(actor, "topic.moderate", topic)
     topic.is_pinned = pinned
     audit.record(actor, "topic.pin" if pinned else "topic.unpin", topic)
+    _touch(topic, topic.board)
     db.session.commit()
 
 
@@ -438,6 +483,7 @@ def set_locked(actor, topic, locked, reason=""):
     topic.is_locked = locked
     topic.lock_reason = (reason or "").strip() if locked else ""
     audit.record(actor, "topic.lock" if locked else "topic.unlock", topic, reason=topic.lock_reason)
+    _touch(topic, topic.board)
     db.session.commit()
 
 
@@ -504,6 +550,7 @@ def recount_topic(topic):
     topic.last_poster_id = last.author_id if last else topic.author_id
     topic.last_activity_at = last.created_at if last else topic.created_at
     db.session.flush()
+    _touch(topic)
     recount_board(topic.board)
 
 
@@ -521,3 +568,4 @@ def recount_board(board):
     board.last_topic_id = latest.id if latest else None
     board.last_activity_at = latest.last_activity_at if latest else None
     db.session.flush()
+    _touch(None, board)

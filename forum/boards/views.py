@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from forum.boards import forms, services
+from forum.core.cache import cacheable, cached_page
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
@@ -27,13 +28,20 @@ def _post_url(post, viewer):
 @bp.route("/boards/")
 def index():
     """List every board with its topic count and latest activity."""
-    return render_template("boards/index.html", boards=services.list_boards())
+    return cached_page(services.page_stamp_of_index(), lambda: render_template(
+        "boards/index.html", boards=services.list_boards()))
 
 
 @bp.route("/boards/<slug>")
 def board(slug):
     """Show a board's topics, pinned first, then the most recently active."""
-    board = services.get_board(slug)
+    stamp = services.page_stamp_of_board(slug)
+    if stamp is None:
+        abort(404, "There's no board at this address.")
+    return cached_page(tuple(stamp), lambda: _render_board(services.get_board(slug)))
+
+
+def _render_board(board):
     topics = services.list_topics(board, current_user, _page())
     return render_template(
         "boards/board.html", board=board, topics=topics,
@@ -68,6 +76,10 @@ def new_topic(slug):
 @bp.route("/t/<int:topic_id>")
 def topic(topic_id):
     """Show a topic, twenty posts a page; open at the first unread post."""
+    stamp = services.page_stamp_of_topic(topic_id)
+    if stamp is not None and cacheable() and stamp.status == "published":
+        return cached_page(tuple(stamp), lambda: _render_topic(
+            services.get_topic(topic_id, current_user), forms.ReplyForm()))
     topic = services.get_topic(topic_id, current_user)
     if "page" not in request.args:
         unread = services.first_unread(topic, current_user)
@@ -81,21 +93,21 @@ def topic(topic_id):
     return _render_topic(topic, form)
 
 
-def _render_topic(topic, form, status=200):
+def _render_topic(topic, form):
     posts = services.list_posts(topic, current_user, _page())
+    can_moderate = can(current_user, "topic.moderate", topic)
     page = render_template(
         "boards/topic.html", topic=topic, posts=posts, form=form,
         thanked=services.thanked_post_ids(current_user, posts.items),
         following=services.is_following_topic(current_user, topic),
         can_reply=can(current_user, "post.reply", topic),
-        can_moderate=can(current_user, "topic.moderate", topic),
-        can_follow=can(current_user, "follow"),
-        lock_form=forms.LockForm(), move_form=_move_form(topic),
+        can_moderate=can_moderate, can_follow=can(current_user, "follow"),
+        lock_form=forms.LockForm() if can_moderate else None,
+        move_form=_move_form(topic) if can_moderate else None,
     )
-    # Marking read commits, and a commit expires every loaded row: done before rendering, it
-    # made the page reload each post and its author one by one (an N+1).
+    # Last: marking read commits, and the page must be built from the rows loaded above.
     services.mark_read(current_user, topic, posts.items)
-    return page, status
+    return page
 
 
 def _move_form(topic):
@@ -121,7 +133,7 @@ def reply(topic_id):
                 flash("Thanks. Your reply is waiting for a moderator to check it; only you "
                       "can see it until then.", "info")
             return redirect(_post_url(post, current_user))
-    return _render_topic(topic, form, status=400)
+    return _render_topic(topic, form), 400
 
 
 @bp.route("/p/<int:post_id>")
