@@ -1,0 +1,692 @@
+"""Targeted-hate rules: a protected group, and something hateful said about or to it.
+
+The text (already normalised) is cut into words, and the words the lexicon knows are marked
+with what they are: a group, a slur, a link ("are", "like"), a negation, a dehumanising noun,
+a threat … Then, sentence by sentence, each mention of a group (or a pronoun that points back
+to one) is paired with what is said about it, if the two are joined the way hate is phrased:
+"<group> are <vermin>", "<deport> all <group>", "<group> should <go back>". A pair does not
+count when it is negated ("are not criminals"), denied ("it's a myth that …"), or quoted or
+reported in order to condemn it ("saying '…' is disgusting").
+
+`find_hits(normalised_text)` returns the Hits; the detector turns them into a Verdict.
+"""
+
+import re
+from dataclasses import dataclass
+
+from forum.moderation import lexicon
+from forum.moderation import normalise as normalise_module
+from forum.moderation.normalise import Repairer
+
+
+@dataclass(frozen=True)
+class Role:
+    kind: str            # group, slur, pred, link, neg, pronoun, …
+    key: str = ""        # the group, or the predicate's category
+    where: str = ""      # after / before (predicates)
+    how: str = ""        # link / modal / direct (predicates); noun / adj / singular (groups)
+    flags: str = ""      # "?" ambiguous, "!" generic only, "~" reclaimable, "i" inverted,
+    #                      "$" at the end of a sentence, "^" right next to the group
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str        # dehumanising, threat, exclusion, slur, generalisation, contempt, …
+    group: str
+    group_words: str
+    words: str           # what was said ("vermin", "deport", the slur itself)
+    pronoun: str = ""    # set when the group was named earlier and pointed back to
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    words: str
+    roles: tuple
+    sentence: int = 0
+    quoted: bool = False
+
+    def has(self, kind):
+        return any(role.kind == kind for role in self.roles)
+
+    def role(self, kind):
+        for role in self.roles:
+            if role.kind == kind:
+                return role
+        return None
+
+
+# --- building the phrase index ----------------------------------------------------------------
+
+
+def _split(phrases):
+    return [phrase.strip() for phrase in phrases.split("|") if phrase.strip()]
+
+
+def _build_index():
+    entries = {}
+
+    def add(phrase, role):
+        flags = ""
+        while phrase and phrase[-1] in "?!$^":
+            flags += phrase[-1]
+            phrase = phrase[:-1]
+        if flags:
+            role = Role(role.kind, role.key, role.where, role.how, role.flags + flags)
+        entries.setdefault(tuple(phrase.split()), []).append(role)
+
+    for key, (_display, _trait, nouns, adjectives, singulars) in lexicon.GROUPS.items():
+        for phrase in _split(nouns):
+            add(phrase, Role("group", key, how="noun"))
+        for phrase in _split(adjectives):
+            add(phrase, Role("group", key, how="adj"))
+        for phrase in _split(singulars):
+            add(phrase, Role("group", key, how="singular"))
+    for key, phrases in lexicon.PLACES.items():
+        for phrase in _split(phrases):
+            add(phrase, Role("place", key))
+    for key, slurs in lexicon.SLURS.items():
+        for phrase, reclaimable in slurs.items():
+            add(phrase, Role("slur", key, flags="~" if reclaimable else ""))
+    predicates = [
+        (lexicon.DEHUMANISING, "dehumanising", "after", "link", ""),
+        (lexicon.DEHUMANISING_VERBS, "dehumanising", "after", "direct", ""),
+        (lexicon.DEHUMANISING_BEFORE, "dehumanising", "before", "", ""),
+        (lexicon.DEHUMANISING_INVERTED, "dehumanising", "after", "link", "i"),
+        (lexicon.THREAT_VERBS, "threat", "before", "", ""),
+        (lexicon.THREAT_DIRECT, "threat", "after", "direct", ""),
+        (lexicon.EXCLUSION_QUESTION, "exclusion", "before", "", ""),
+        (lexicon.GENERALISATION_TRANS, "generalisation", "after", "link", "T"),
+        (lexicon.THREAT_PASSIVE, "threat", "after", "link", ""),
+        (lexicon.THREAT_MODAL, "threat", "after", "modal", ""),
+        (lexicon.EXCLUSION_VERBS, "exclusion", "before", "", ""),
+        (lexicon.EXCLUSION_PASSIVE, "exclusion", "after", "link", ""),
+        (lexicon.EXCLUSION_MODAL, "exclusion", "after", "modal", ""),
+        (lexicon.EXCLUSION_DIRECT, "exclusion", "after", "direct", ""),
+        (lexicon.EXCLUSION_INVERTED, "exclusion", "after", "direct", "i"),
+        (lexicon.GENERALISATION, "generalisation", "after", "link", ""),
+        (lexicon.GENERALISATION_DIRECT, "generalisation", "after", "direct", ""),
+        (lexicon.GENERALISATION_INVERTED, "generalisation", "after", "direct", "i"),
+        (lexicon.CONTEMPT_BEFORE, "contempt", "before", "", ""),
+        (lexicon.CONTEMPT_DIRECT, "contempt", "after", "direct", ""),
+    ]
+    for phrases, category, where, how, flags in predicates:
+        for phrase in _split(phrases):
+            add(phrase, Role("pred", category, where, how, flags))
+    for phrase in lexicon.EXCLUSION_SPLIT:
+        add(phrase, Role("pred", "exclusion", "before", "split"))
+    # "out" and "go home" only count at the end: "immigrants out!", not "Poles out shopping".
+    for phrase in ("out", "go home", "go back", "get out", "fuck off", "leave"):
+        entries[tuple(phrase.split())] = [
+            Role(r.kind, r.key, r.where, r.how, r.flags + "$") if r.kind == "pred" else r
+            for r in entries.get(tuple(phrase.split()), [])]
+    entries[("out",)] = [Role("pred", "exclusion", "after", "direct", "$^")]
+    for kind, phrases in (
+        ("person", lexicon.PEOPLE), ("link", lexicon.LINKS), ("modal", lexicon.MODALS),
+        ("neg", lexicon.NEGATORS), ("denial", lexicon.DENIALS), ("speech", lexicon.SPEECH),
+        ("incident", lexicon.INCIDENT), ("condemn", lexicon.CONDEMNATION),
+        ("pronoun", lexicon.PRONOUNS), ("demonstrative", lexicon.DEMONSTRATIVES),
+        ("first", lexicon.FIRST_PERSON), ("boundary", lexicon.BOUNDARIES),
+        ("opinion", lexicon.OPINION_MARKERS), ("reported", lexicon.REPORTED_SPEECH),
+        ("filler", lexicon.FILLERS),
+    ):
+        for phrase in _split(phrases):
+            add(phrase, Role(kind))
+    index = {}
+    for words, roles in entries.items():
+        index.setdefault(words[0], []).append((words, tuple(roles)))
+    for candidates in index.values():
+        candidates.sort(key=lambda item: -len(item[0]))
+    return index, entries
+
+
+INDEX, PHRASES = _build_index()
+KNOWN_WORDS = {word for words in PHRASES for word in words}
+# Mended only into group names and dehumanising words of six letters or more: slurs are
+# short and close to everyday words ("chin", "honey"), so they are caught by the other steps.
+_FUZZY = {words[0] for words, roles in PHRASES.items()
+          if len(words) == 1 and len(words[0]) >= 6 and
+          any(r.kind == "group" or (r.kind == "pred" and r.key == "dehumanising")
+              for r in roles)}
+# Everyday words one letter away from a known word, which must not be "mended" into it.
+_NOT_TYPOS = (
+    "muslin|refuges|refuge|raids|parasol|insect|jewels|homes|romans|romance|retired|tinkers|"
+    "rapist|rapists|backs|lacks|beats|tails|demos|koran|warming|garage|breasts|breast|whitest|"
+    "peoples|prussian|bengals|americas|america|africa|israel|germany|russia|indiana|syria|"
+    "nigeria|australia|jamaica|croatia|india|bulgaria|pakistan|estonia|serbia|lithuania|latvia|"
+    "somalia|moldova|punjab|romania|poland|albania|hungary|ukraine|slovakia|bosnia|kosovo|"
+    "turkey|iraq|iran|afghanistan|morocco|algeria|libya|egypt|sudan|eritrea|ghana|congo|"
+    "bangladesh|china|japan|korea|vietnam|scotland|ireland|wales|england|britain|france|italy|"
+    "spain|portugal|mexico|brazil|canada|europe|asia|arabia|palestine|czechia|latina|"
+    "traveling|travelling|refugee's|cripple|crippled|crippling|niger|ripple|tripple|triple|brunt"
+).split("|")
+_SLUR_WORDS = {words[0] for words, roles in PHRASES.items()
+               if len(words) == 1 and any(r.kind == "slur" for r in roles)}
+_CONTENT = {words[0] for words, roles in PHRASES.items()
+            if len(words) == 1 and len(words[0]) >= 4 and
+            any(r.kind in ("group", "slur", "pred") for r in roles)}
+REPAIRER = Repairer(KNOWN_WORDS, _FUZZY, doublable=_SLUR_WORDS, protected=_NOT_TYPOS,
+                    content=_CONTENT)
+normalise_module.VOCABULARY.update(KNOWN_WORDS)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.!?;\n]+|[\"',=:]|\s-\s")
+_END = re.compile(r"[.!?;\n]")
+_SENTENCE_END_WORDS = {"now", "please", "immediately", "asap", "forever", "for good", "today"}
+_AMBIGUOUS_BEFORE = {"of", "the", "all", "those", "these", "most", "many", "some", "bloody",
+                     "fucking", "damn", "dirty", "filthy", "stinking", "thieving", "lazy",
+                     "every", "no", "typical", "more", "fuck", "hate", "kill", "deport", "ban"}
+_SPECIFIC_BEFORE = {"the", "those", "these", "my", "our", "your", "his", "her",
+                    "their", "two", "three", "four", "five", "six", "some", "both", "several",
+                    "few", "couple", "young", "old", "older", "elderly", "local", "other",
+                    "and"}
+_PRE_FILLERS = {"the", "all", "every", "those", "these", "them", "more", "any", "some", "of",
+                "fucking", "fuckin", "bloody", "damn", "last", "one", "single", "off", "out",
+                "a", "few", "local", "our", "this", "lot", "back", "rest", "most",
+                "many", "remaining", "other", "filthy", "dirty", "stinking", "thieving"}
+_CALLED = {"called", "calls", "calling", "call", "shouted", "yelled", "screamed"}
+_CALLED_OBJECTS = {"me", "us", "him", "her", "them", "my", "our", "his", "a", "an", "you",
+                   "son", "daughter", "wife", "husband", "friend", "neighbour", "kids", "mum",
+                   "dad", "brother", "sister", "partner"}
+_MENTION_BEFORE = {"word", "term", "words", "terms", "like", "slur", "slurs", "as"}
+_AT_PERSON = {"you", "ur", "u", "such", "what", "youre", "absolute", "total", "complete",
+              "little", "fat", "stupid", "bloody", "fucking"}
+_SINGULAR_SLUR_ARTICLES = {"a", "an", "you", "ur", "u"}
+
+
+# --- reading the text -----------------------------------------------------------------------
+
+
+def tokenise(text):
+    """Words and punctuation, each word mended if it is a misspelt known word."""
+    tokens, quoted, sentences = [], [], []
+    in_quote, sentence = False, 0
+    repair = REPAIRER.repair
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        first = token[0]
+        if first == '"' or (first == "'" and len(token) == 1):
+            start, end = match.span()
+            if first == "'":
+                before = text[start - 1] if start else " "
+                after = text[end] if end < len(text) else " "
+                if in_quote and not before.isspace():
+                    in_quote = False
+                elif not in_quote and not before.isalnum() and after.isalnum():
+                    in_quote = True
+                continue
+            in_quote = not in_quote
+            continue
+        if _END.match(token):
+            tokens.append("<end>" if "?" not in token else "<q>")
+            quoted.append(in_quote)
+            sentences.append(sentence)
+            sentence += 1
+            continue
+        if token[0].isalnum():
+            token = repair(token)
+        tokens.append(token.strip())
+        quoted.append(in_quote)
+        sentences.append(sentence)
+    return tokens, quoted, sentences
+
+
+def annotate(tokens, quoted, sentences):
+    spans, i, count = [], 0, len(tokens)
+    while i < count:
+        candidates = INDEX.get(tokens[i])
+        if candidates:
+            for words, roles in candidates:
+                n = len(words)
+                if tuple(tokens[i:i + n]) == words:
+                    spans.append(Span(i, i + n, " ".join(words), roles, sentences[i],
+                                      quoted[i]))
+                    i += n
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    return spans
+
+
+# --- pairing groups with what is said about them ----------------------------------------------
+
+_INTENT = {"should", "must", "need", "needs", "let's", "lets", "let", "will", "would", "gonna",
+           "going", "want", "wanna", "time", "ought", "happily", "gladly", "someone", "gotta",
+           "somebody", "start", "love", "deserve", "just", "have", "has", "say", "could",
+           "i", "we", "please", "everyone", "everybody", "go", "and", "better"}
+_OPENERS = {"just", "so", "and", "then", "please", "now", "simply", "seriously", "honestly",
+            "absolutely", "really", "totally", "genuinely", "properly", "literally", "fucking",
+            "mate", "right", "ok", "okay", "well", "yes", "yeah", "frankly", "i", "say", "lets",
+            "let's", "we", "should", "all", "tbh", "imo", "-", ","}
+_FIRST_SUBJECT = {"i", "we", "me", "us", "am", "really", "just", "honestly", "absolutely",
+                  "fucking", "bloody", "genuinely", "personally", "totally", "so", "too"}
+_CONTEMPT_VERBS = {"hate", "hating", "i hate", "despise", "loathe", "detest", "can not stand",
+                   "cannot stand", "can not bear", "sick of", "sick to death of",
+                   "sick and tired of", "fed up of", "fed up with", "had enough of",
+                   "disgusted by", "disgusted with", "repulsed by", "revolted by"}
+_NO_COMPLEMENTS = {"allowed", "here", "wanted", "welcome", "please", "thanks", "thank",
+                   "round", "around", "in", "near", "on", "ever", "more"}
+_MAX_BEFORE_LINK = 5
+_MAX_AFTER_LINK = 4
+
+
+@dataclass
+class _Anchor:
+    group: str
+    start: int
+    end: int
+    words: str
+    how: str             # noun, singular, slur, place, pronoun
+    sentence: int
+    quoted: bool
+    pronoun: str = ""
+
+
+class _Text:
+    """One text's tokens and marked words, with the questions the rules ask of them."""
+
+    def __init__(self, normalised):
+        self.tokens, self.quoted, self.sentences = tokenise(normalised)
+        self.spans = annotate(self.tokens, self.quoted, self.sentences)
+        self.span_at = [None] * len(self.tokens)
+        for span in self.spans:
+            for i in range(span.start, span.end):
+                self.span_at[i] = span
+        self.sentence_start, self.sentence_end = {}, {}
+        for i, sentence in enumerate(self.sentences):
+            self.sentence_start.setdefault(sentence, i)
+            self.sentence_end[sentence] = i + 1
+        self.condemned = any((span.has("condemn") or span.has("denial")) and not span.quoted
+                             for span in self.spans) \
+            or any(span.has("incident") for span in self.spans)
+
+    def is_question(self, sentence):
+        return self.tokens[self.sentence_end[sentence] - 1] == "<q>"
+
+    def kinds(self, i):
+        span = self.span_at[i]
+        return {role.kind for role in span.roles} if span else set()
+
+    def token_before(self, i, step=1):
+        j = i - step
+        if j < 0 or self.sentences[j] != self.sentences[i]:
+            return ""
+        return self.tokens[j]
+
+    def in_sentence(self, sentence, kind, before=None, after=None):
+        for span in self.spans:
+            if span.sentence != sentence or not span.has(kind):
+                continue
+            if before is not None and span.end > before:
+                continue
+            if after is not None and span.start < after:
+                continue
+            return span
+        return None
+
+
+def _anchors(text):
+    """Every mention of a group, in order: names, slurs, places, and pronouns that point back."""
+    anchors, last, tokens, covered = [], None, text.tokens, 0
+    for span in text.spans:
+        if span.start < covered:
+            continue
+        roles = sorted((r for r in span.roles if r.kind in ("group", "slur", "place", "pronoun")),
+                       key=lambda r: r.how != "adj")
+        if not roles:
+            continue
+        next_kinds = text.kinds(span.end) if span.end < len(tokens) else set()
+        anchor = None
+        for role in roles:
+            if role.kind == "group" and role.how == "adj":
+                end = span.end
+                while end < len(tokens) and text.span_at[end] and \
+                        not text.span_at[end].has("person") and \
+                        any(r.kind == "group" and r.how == "adj"
+                            for r in text.span_at[end].roles):
+                    end = text.span_at[end].end
+                if end < len(tokens) and text.span_at[end] and text.span_at[end].has("person"):
+                    person = text.span_at[end]
+                    anchor = _Anchor(role.key, span.start, person.end,
+                                     " ".join(tokens[span.start:person.end]), "noun",
+                                     span.sentence, span.quoted)
+                    break
+                if text.token_before(span.start) in ("every", "each", "any"):
+                    anchor = _Anchor(role.key, span.start, span.end, span.words, "noun",
+                                     span.sentence, span.quoted)
+                    break
+            elif role.kind == "group" and role.how == "noun":
+                before = text.token_before(span.start)
+                before_kinds = text.kinds(span.start - 1) if span.start else set()
+                if "?" in role.flags and before not in _AMBIGUOUS_BEFORE and not (
+                        (next_kinds | before_kinds) & {"link", "modal", "neg", "pred"}):
+                    continue
+                if "!" in role.flags and before in _SPECIFIC_BEFORE and not (
+                        before == "the" and text.token_before(span.start, 2) == "all"):
+                    continue
+                anchor = _Anchor(role.key, span.start, span.end, span.words, "noun",
+                                 span.sentence, span.quoted)
+                break
+            elif role.kind == "slur":
+                anchor = _Anchor(role.key, span.start, span.end, span.words, "slur",
+                                 span.sentence, span.quoted)
+                break
+            elif role.kind == "place":
+                anchor = _Anchor(role.key, span.start, span.end, span.words, "place",
+                                 span.sentence, span.quoted)
+                break
+            elif role.kind == "pronoun" and last is not None and \
+                    span.sentence - last.sentence <= 2:
+                anchor = _Anchor(last.group, span.start, span.end, last.words, "pronoun",
+                                 span.sentence, span.quoted, pronoun=span.words)
+                break
+        else:
+            for role in roles:
+                if role.kind == "group" and role.how in ("singular", "adj") and any(
+                        r.how == "singular" for r in roles):
+                    # "every Muslim", "any Romanian" speak of all of them.
+                    every = text.token_before(span.start) in ("every", "each", "any", "no")
+                    anchor = _Anchor(role.key, span.start, span.end, span.words,
+                                     "noun" if every else "singular", span.sentence,
+                                     span.quoted)
+                    break
+        if anchor is None:
+            continue
+        anchors.append(anchor)
+        covered = anchor.end
+        if anchor.how in ("noun", "slur", "place"):
+            last = anchor
+    return anchors
+
+
+def _negated_before(text, start, sentence):
+    """A negation right before the group ("not all", "no") or a denial earlier on."""
+    before = text.token_before(start)
+    if before == "all":
+        before = text.token_before(start, 2)
+    return before in ("not", "no", "never", "nor") or \
+        text.in_sentence(sentence, "denial", before=start) is not None
+
+
+def _gap_after(text, anchor, pred, role):
+    """(joined, negated) for a predicate that follows its group."""
+    start, stop = anchor.end, pred.start
+    if "^" in role.flags and start != stop:
+        return False, False
+    negated, linked, before_link, after_link = False, role.how == "direct", 0, 0
+    i = start
+    while i < stop:
+        span = text.span_at[i]
+        token = text.tokens[i]
+        if token in ("<end>", "<q>"):
+            return False, False
+        kinds = {r.kind for r in span.roles} if span else set()
+        width = span.end - i if span else 1
+        if "neg" in kinds:
+            negated = True
+        elif role.how in ("link", "modal") and kinds & {"link", "modal"}:
+            linked = True
+            after_link = 0
+        elif linked and role.how != "direct":
+            if not (kinds & {"filler", "pred", "link", "modal", "neg"}) and token != ",":
+                return False, False
+            after_link += 1
+            if after_link > _MAX_AFTER_LINK:
+                return False, False
+        else:
+            if "boundary" in kinds and not (kinds & {"link", "modal", "filler"}):
+                return False, False
+            before_link += 1
+            if before_link > _MAX_BEFORE_LINK:
+                return False, False
+        i += width
+    if not linked and role.how in ("link", "modal") and text.is_question(anchor.sentence):
+        # "why are (all) Romanians criminals?", "aren't all Muslims thieves?"
+        for step in (1, 2, 3, 4):
+            span = text.span_at[anchor.start - step] if anchor.start - step >= 0 else None
+            if span is not None and (span.has("link") or span.has("modal")) and \
+                    span.sentence == anchor.sentence:
+                linked = True
+                break
+            if text.token_before(anchor.start, step) not in ("all", "the", "not", "so"):
+                break
+    if not linked:
+        if role.how == "modal" and start == stop and _at_end(text, pred.end):
+            linked = True   # "immigrants go home!"
+        else:
+            return False, False
+    if "$" in role.flags and not _at_end(text, pred.end):
+        return False, False
+    return True, negated
+
+
+def _at_end(text, i):
+    if i >= len(text.tokens):
+        return True
+    token = text.tokens[i]
+    return token in ("<end>", "<q>", ",", "-") or token in _SENTENCE_END_WORDS
+
+
+def _gap_before(text, pred, anchor, role):
+    """(joined, negated) for a predicate that comes before its group."""
+    gap = 0
+    i = pred.end
+    while i < anchor.start:
+        span = text.span_at[i]
+        token = text.tokens[i]
+        kinds = {r.kind for r in span.roles} if span else set()
+        if token not in _PRE_FILLERS and not (kinds & {"demonstrative", "filler"}) and not (
+                span and span.has("pred") and span.role("pred").key == "contempt"):
+            return False, False
+        gap += 1
+        if gap > 4:
+            return False, False
+        i = span.end if span else i + 1
+    if role.how == "split":
+        particles = lexicon.EXCLUSION_SPLIT[pred.words].split("|")
+        after = [text.tokens[i] for i in range(anchor.end, min(anchor.end + 3,
+                                                                len(text.tokens)))]
+        if not after or not (after[0] in particles or
+                             (after[0] in ("all", "lot", "every", "each") and
+                              len(after) > 1 and after[1] in particles)):
+            return False, False
+    negated = any(text.token_before(pred.start, step) in ("not", "never", "no", "nor")
+                  for step in (1, 2, 3)) or \
+        text.in_sentence(pred.sentence, "denial", before=pred.start) is not None
+    if role.key in ("threat", "exclusion") and role.how != "split" and \
+            not _called_for(text, pred):
+        return False, False
+    if pred.words in _CONTEMPT_VERBS and not _first_person(text, pred):
+        return False, False
+    return True, negated
+
+
+def _called_for(text, pred):
+    """A threat or exclusion that is urged or intended, not a report of one that happened."""
+    first = text.sentence_start[pred.sentence]
+    if all(text.tokens[i] in _OPENERS for i in range(first, pred.start)):
+        return True
+    return any(text.tokens[i] in _INTENT for i in range(max(first, pred.start - 4), pred.start))
+
+
+def _first_person(text, pred):
+    first = text.sentence_start[pred.sentence]
+    if pred.words in ("i hate",) or all(text.tokens[i] in _OPENERS
+                                        for i in range(first, pred.start)):
+        return True
+    return any(text.tokens[i] in _FIRST_SUBJECT for i in range(max(first, pred.start - 3),
+                                                                 pred.start)) and \
+        any(text.tokens[i] in ("i", "we", "me", "us")
+            for i in range(max(first, pred.start - 4), pred.start))
+
+
+def _countered(text, anchor, pred_span):
+    """Quoted or reported in order to condemn it, or followed by "is wrong/disgusting"."""
+    sentence = anchor.sentence
+    quoted = anchor.quoted or (pred_span is not None and pred_span.quoted)
+    if quoted and (text.condemned or _reported(text, anchor)):
+        return True
+    first = min(anchor.start, pred_span.start if pred_span else anchor.start)
+    if text.in_sentence(sentence, "speech", before=first) is not None:
+        for nearby in (sentence, sentence + 1, sentence - 1):
+            if text.in_sentence(nearby, "condemn") is not None:
+                return True
+    last = max(anchor.end, pred_span.end if pred_span else anchor.end)
+    link = text.in_sentence(sentence, "link", after=last)
+    if link is not None:
+        verdict = text.span_at[link.end] if link.end < len(text.tokens) else None
+        if verdict is None and link.end + 1 < len(text.tokens):
+            verdict = text.span_at[link.end + 1]
+        if verdict is not None and verdict.has("condemn") and verdict.start - link.end <= 2:
+            return True
+    return False
+
+
+def _reported(text, anchor):
+    """A quote introduced by someone else's past words: "a man said '…'"."""
+    first = text.sentence_start[anchor.sentence]
+    for i in range(anchor.start - 1, first - 1, -1):
+        span = text.span_at[i]
+        if span is not None and (span.has("reported") or span.has("speech")) and \
+                not text.quoted[i]:
+            return span.has("reported") and text.token_before(span.start, 2) != "as" and \
+                text.token_before(span.start, 3) != "as"
+    return False
+
+
+def _slur_hit(text, anchor):
+    """A Hit for a slur, unless it is innocent here, reclaimed, mentioned, or reported."""
+    span = text.span_at[anchor.start]
+    neighbours = lexicon.SLUR_INNOCENT_NEIGHBOURS.get(anchor.words)
+    if neighbours:
+        near = {text.token_before(anchor.start), text.token_before(anchor.start, 2)}
+        near.update(text.tokens[anchor.end:anchor.end + 2])
+        if near & set(neighbours.split("|")):
+            return None
+    role = span.role("slur")
+    if "~" in role.flags and text.in_sentence(anchor.sentence, "first") is not None:
+        return None
+    if anchor.quoted and (text.condemned or _reported(text, anchor) or
+                          text.in_sentence(anchor.sentence, "speech", before=anchor.start)):
+        return None
+    before = [text.token_before(anchor.start, step) for step in (1, 2, 3, 4)]
+    if before[0] in _MENTION_BEFORE or before[1] in ("word", "term"):
+        return None
+    if any(word in _CALLED for word in before) and any(w in _CALLED_OBJECTS for w in before):
+        return None
+    if _countered(text, anchor, None):
+        return None
+    if before[0] in _AT_PERSON or (before[0] in _SINGULAR_SLUR_ARTICLES and
+                                   before[1] in ("a", "are", "is", "you", "such", "what")):
+        return Hit("slur_at_person", anchor.group, anchor.words, anchor.words)
+    return Hit("slur", anchor.group, anchor.words, anchor.words)
+
+
+def find_hits(normalised):
+    """Every targeted-hate Hit in a normalised text, in the order found."""
+    text = _Text(normalised)
+    if not any(span.has("group") or span.has("slur") or span.has("place")
+               for span in text.spans):
+        return []
+    anchors = _anchors(text)
+    preds = [span for span in text.spans if span.has("pred")]
+    hits = []
+    for anchor in anchors:
+        if anchor.how == "slur":
+            hit = _slur_hit(text, anchor)
+            if hit:
+                hits.append(hit)
+        if anchor.how == "noun" and _no_group_allowed(text, anchor):
+            hits.append(Hit("exclusion", anchor.group, anchor.words,
+                            f"no {anchor.words} {text.tokens[anchor.end]}"))
+        for pred in preds:
+            if pred.sentence != anchor.sentence:
+                continue
+            hit = _pair(text, anchor, pred)
+            if hit:
+                hits.append(hit)
+    hits.extend(_demonstrative_hits(text, anchors))
+    return hits
+
+
+def _pair(text, anchor, pred):
+    for role in pred.roles:
+        if role.kind != "pred":
+            continue
+        if anchor.how == "place" and role.key != "threat":
+            continue
+        if anchor.how == "singular" and role.key != "threat":
+            continue
+        if "T" in role.flags and anchor.group != "trans":
+            continue
+        if role.where == "after" and pred.start >= anchor.end:
+            if _object_of_clause(text, anchor):
+                continue
+            joined, negated = _gap_after(text, anchor, pred, role)
+            if joined and not negated:
+                negated = _negated_before(text, anchor.start, anchor.sentence)
+                if negated and text.is_question(anchor.sentence) and \
+                        text.in_sentence(anchor.sentence, "denial", before=anchor.start) is None:
+                    negated = False   # "aren't all X criminals?" asks it, does not deny it
+        elif role.where == "before" and pred.end <= anchor.start:
+            joined, negated = _gap_before(text, pred, anchor, role)
+        else:
+            continue
+        if not joined:
+            continue
+        fires = negated if "i" in role.flags else not negated
+        if "i" in role.flags and not negated and text.is_question(anchor.sentence) and (
+                "why" in text.tokens[text.sentence_start[anchor.sentence]:anchor.start] or
+                role.key == "dehumanising"):
+            fires = True   # "why are they allowed here?", "are they even human?"
+        if not fires or _countered(text, anchor, pred):
+            continue
+        words = f"not {pred.words}" if "i" in role.flags else pred.words
+        return Hit(role.key, anchor.group, anchor.words, words, anchor.pronoun)
+    return None
+
+
+def _object_of_clause(text, anchor):
+    """ "People who abuse Muslims are scum": the group is not what "are scum" is about."""
+    first = text.sentence_start[anchor.sentence]
+    for step in (2, 3):
+        if text.token_before(anchor.start, step) in ("who", "which", "whoever") and \
+                anchor.start - step > first:
+            return True
+    return False
+
+
+def _no_group_allowed(text, anchor):
+    """ "No travellers allowed", "no gypsies here!" """
+    if text.token_before(anchor.start) != "no" or anchor.end >= len(text.tokens):
+        return False
+    after = text.tokens[anchor.end]
+    if after in ("allowed", "wanted", "welcome", "please", "thanks"):
+        return True
+    return after in ("here", "round", "around") and _at_end(
+        text, anchor.end + (1 if after == "here" else 2))
+
+
+def _demonstrative_hits(text, anchors):
+    """ "More Romanians moved in. These animals …": a group named, then called vermin."""
+    hits = []
+    named = [anchor for anchor in anchors if anchor.how in ("noun", "slur")]
+    if not named:
+        return hits
+    for span in text.spans:
+        if not span.has("demonstrative") or span.end >= len(text.tokens):
+            continue
+        noun = text.span_at[span.end]
+        if noun is None or not any(r.kind == "pred" and r.key == "dehumanising" and
+                                   r.how == "link" for r in noun.roles):
+            continue
+        earlier = [a for a in named if a.end <= span.start and
+                   span.sentence - a.sentence <= 2]
+        if earlier and not text.quoted[span.start] and not _negated_before(
+                text, span.start, span.sentence):
+            group = earlier[-1]
+            hits.append(Hit("dehumanising", group.group, group.words, noun.words,
+                            pronoun=f"{span.words} {noun.words}"))
+    return hits
