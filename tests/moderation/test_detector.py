@@ -11,7 +11,7 @@ from forum.core.content import prepare
 from forum.moderation.detector import DEFAULT_THRESHOLDS, Verdict, assess, is_hateful
 from forum.moderation.evaluate import evaluate, read_labelled
 from forum.moderation.normalise import normalise
-from forum.moderation.rules import REPAIRER
+from forum.moderation.phrases import REPAIRER
 from forum.moderation.watchlist import WatchEntry, WatchList
 
 HERE = Path(__file__).resolve().parent
