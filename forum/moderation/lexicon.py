@@ -31,7 +31,7 @@ GROUPS = {
     "hindus": ("Hindus", "religion", "hindus|hindu community", "hindu", "hindu"),
     "black_people": (
         "Black people", "race",
-        "blacks|africans|black community|the black community|afro caribbeans|afro-caribbeans|"
+        "blacks|africans|black community|the black community|afro caribbeans|afrocaribbeans|"
         "caribbeans|west indians|somalis|nigerians|ghanaians|eritreans|sudanese?|jamaicans|"
         "congolese?|negroes|coloureds|coloreds|people of colour|people of color",
         "black|african|afro caribbean|caribbean|somali|nigerian|jamaican|ghanaian|eritrean|"
@@ -176,12 +176,15 @@ SLUR_INNOCENT_NEIGHBOURS = {
     "faggot": "gravy|peas|mash|onions|pork|and|with|brains|butcher",
     "faggots": "gravy|peas|mash|onions|pork|and|with|brains|butcher|recipe",
     "chink": "of|in|light|armour|armor",
+    "chinks": "in|armour|armor|light|curtains|fence",
+    "gook": "gobbledy|gobbledygook",
     "coon": "maine|cat|cats|kitten|dog|dogs|ran|hunting|hunt|hound|hounds|skin|cap|treed",
     "coons": "maine|cat|cats",
     "tranny": "van|vans|box|transit|gearbox|fails|failed|fluid|shift|shifts|rebuild|rebuilt|"
-              "car|truck|auto|manual|transmission",
+              "car|truck|auto|manual|transmission|motor|engine",
     "trannies": "van|vans",
-    "honky": "tonk",
+    "honky": "tonk|tonks",
+    "honkey": "tonk|tonks",
     "spastic": "colon|paralysis|society|diplegia",
     "mong": "kok",
     "dyke": "offa's|offas|path|devil's|fleam|wansdyke",
@@ -221,7 +224,9 @@ DEHUMANISING_BEFORE = "a plague of|an infestation of|a swarm of|an invasion of|a
     "scum like|filth like|cockroaches like|savages like|vermin such as|breed of|" \
     "hordes of"
 
-THREAT_VERBS = "kill|killing|shoot|shooting|hang|hanging|lynch|lynching|gas|gassing|burn|" \
+THREAT_VERBS = "hitler had the right idea about|hitler was right about|" \
+    "hitler should have finished the job with|final solution for|final solution to|" \
+    "kill|killing|shoot|shooting|hang|hanging|lynch|lynching|gas|gassing|burn|" \
     "burning|burn down|burn out|bomb|bombing|stab|stabbing|exterminate|exterminating|" \
     "eradicate|eradicating|wipe out|wiping out|slaughter|slaughtering|massacre|murder|" \
     "murdering|butcher|execute|behead|beheading|torch|firebomb|petrol bomb|string up|" \
@@ -317,7 +322,9 @@ GENERALISATION = "criminals|criminal|thieves|thieving|crooks|rapists|paedophiles
     "all rapists|all paedos|in grooming gangs|all in grooming gangs|in gangs|to blame|" \
     "behind it all|a blight|" \
     "cheating|lying|stealing|raping|hysterical|too emotional|useless drivers"
-GENERALISATION_DIRECT = "steal|stealing|rob|robbing|take our jobs|taking our jobs|" \
+GENERALISATION_DIRECT = "nick anything|will nick anything|nick everything|come over here|" \
+    "coming over here|came over here|run this council|run this town|run everything|" \
+    "steal|stealing|rob|robbing|take our jobs|taking our jobs|" \
     "steal our jobs|stealing our jobs|take over|taking over|took over|ruin|ruining|ruined|" \
     "destroy|destroying|destroyed|smell|stink|stinks|never work|never wash|do not wash|" \
     "can not drive|can not be trusted|control the media|control the banks|" \

@@ -44,6 +44,8 @@ _SEPARATORS = re.compile(r"[ .\-_*·/]")
 # Letters inside a word broken up by dots, stars or dashes: "v.e.r.m.i.n", "m*u*s*l*i*m*s".
 _BROKEN = re.compile(r"\b[a-z](?:[.*_·][a-z]){3,}\b")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+# A hyphen inside a word joins it: "sub-human", "a-mong" (not "a" and "mong").
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 # Profanity with its middle starred out, read as the word: "f***ing" → "fucking".
 _CENSORED = re.compile(r"\bf[*#@%]{1,3}(?:ck|k|c)?(?![*#@%])")
 _CONTRACTIONS = [
@@ -104,6 +106,8 @@ def _clean(text):
         text = _CENSORED.sub("fuck", text)
     text = _BROKEN.sub(_join, text)
     text = _SPACED.sub(_join, text)
+    if "-" in text:
+        text = _HYPHEN.sub("", text)
     text = _REPEATS.sub(r"\1", text)
     if _CONTRACTION_HINT.search(text):
         for pattern, replacement in _CONTRACTIONS:

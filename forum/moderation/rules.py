@@ -363,6 +363,29 @@ def find_hits(normalised):
             if hit:
                 hits.append(hit)
     hits.extend(_demonstrative_hits(text, anchors))
+    hits.extend(_named_as_vermin(text))
+    return hits
+
+
+def _named_as_vermin(text):
+    """ "Polish scum", "gypsy vermin": a group's name used to qualify a dehumanising noun."""
+    hits = []
+    for span in text.spans:
+        if span.end >= len(text.tokens) or not any(
+                r.kind == "group" and r.how == "adj" for r in span.roles):
+            continue
+        noun = text.span_at[span.end]
+        if noun is None or not any(r.kind == "pred" and r.key == "dehumanising" and
+                                   r.how == "link" and "i" not in r.flags for r in noun.roles):
+            continue
+        # "white trash" is a slur about class more than race, and everywhere in casual use.
+        if noun.words.startswith(("a ", "an ")) or noun.words in ("trash", "garbage") or (
+                text.quoted[span.start] and text.condemned):
+            continue
+        if _negated_before(text, span.start, span.sentence):
+            continue
+        group = next(r.key for r in span.roles if r.kind == "group")
+        hits.append(Hit("dehumanising", group, span.words, f"{span.words} {noun.words}"))
     return hits
 
 
@@ -403,8 +426,25 @@ def _pair(text, anchor, pred):
     return None
 
 
+_PREPOSITIONS = {"on", "at", "to", "from", "by", "against", "about", "with", "for", "towards",
+                 "toward", "into", "onto", "than", "over", "under", "behind", "near",
+                 "between", "among", "amongst", "of"}
+_QUANTITIES = {"all", "most", "many", "some", "none", "each", "lot", "lots", "loads", "plenty",
+               "full", "majority", "half", "rest", "few", "one", "any", "both", "several"}
+
+
 def _object_of_clause(text, anchor):
-    """ "People who abuse Muslims are scum": the group is not what "are scum" is about."""
+    """ "People who abuse Muslims are scum", "tattoos on women are trash": the group is not
+    what "are scum" is about."""
+    before = text.token_before(anchor.start)
+    if before == "the":
+        before = text.token_before(anchor.start, 2)
+        after_the = 3
+    else:
+        after_the = 2
+    if before in _PREPOSITIONS and not (
+            before == "of" and text.token_before(anchor.start, after_the) in _QUANTITIES):
+        return True
     first = text.sentence_start[anchor.sentence]
     for step in (2, 3):
         if text.token_before(anchor.start, step) in ("who", "which", "whoever") and \

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from forum.core.content import prepare
 from forum.moderation.detector import DEFAULT_THRESHOLDS, Verdict, assess, is_hateful
 from forum.moderation.evaluate import evaluate, read_labelled
 from forum.moderation.normalise import normalise
@@ -21,11 +20,11 @@ SHARED = HERE.parent.parent.parent / "shared" / "data" / "hate-speech"
 # Lowest accuracy each functionality of cases.csv may fall to: set just under what the
 # detector reaches, so that a change that makes any one of them worse fails here.
 FLOORS = {
-    "dehumanising": 0.97, "threat": 0.96, "exclusion": 0.97, "slur": 0.97,
-    "negative_generalisation": 0.97, "contempt": 0.96, "question": 0.97, "opinion": 0.96,
-    "pronoun_reference": 0.97, "evasion": 0.97,
-    "neutral_mention": 0.98, "positive_mention": 0.98, "counter_quote": 0.97,
-    "counter_reference": 0.97, "negated": 0.97, "pronoun_neutral": 0.97, "abuse_thing": 0.97,
+    "dehumanising": 0.98, "threat": 0.97, "exclusion": 0.98, "slur": 0.98,
+    "negative_generalisation": 0.98, "contempt": 0.98, "question": 0.98, "opinion": 0.98,
+    "pronoun_reference": 0.98, "evasion": 0.98,
+    "neutral_mention": 0.98, "positive_mention": 0.98, "counter_quote": 0.98,
+    "counter_reference": 0.98, "negated": 0.98, "pronoun_neutral": 0.97, "abuse_thing": 0.97,
     "abuse_individual": 0.97, "abuse_nonprotected": 0.97, "reclaimed": 0.95, "profanity": 0.97,
 }
 GROUPS = {"muslims", "jews", "black_people", "south_asians", "grt", "migrants", "asylum_seekers",
@@ -53,10 +52,13 @@ def test_ordinary_or_empty_text_is_published(text):
     assert assess(text) == Verdict()
 
 
-def test_prepare_passes_title_and_body_through_the_detector():
-    prepared = prepare("They are vermin.", {"kind": "topic"}, title="Romanians on our road")
-    assert prepared.verdict.action == "hold"
-    assert "dehumanising:eastern_europeans" in prepared.verdict.labels
+def test_a_title_and_body_are_read_as_one_text():
+    # content.prepare assesses "title\ntext": the body's pronoun points back to the title.
+    verdict = assess("Romanians on our road\nThey are vermin.", {"kind": "topic",
+                                                                  "board": "cafe",
+                                                                  "author_id": 1})
+    assert verdict.action == "hold"
+    assert "dehumanising:eastern_europeans" in verdict.labels
 
 
 # --- normalisation ----------------------------------------------------------------------------
