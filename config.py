@@ -99,6 +99,14 @@ class Config:
     PAGE_CACHE_SIZE = 2000
     PAGE_CACHE_SECONDS = 60
 
+    # Moderation. Flags weigh 1 for a newcomer and up to 2 for a reporter whose reports are
+    # usually upheld; content is hidden pending review at this total weight.
+    FLAG_HIDE_WEIGHT = 3.0
+    # Detector score bands; None keeps the detector's defaults (nudge 0.4, hold 0.7, block 0.9).
+    MODERATION_THRESHOLDS = None
+    # Each warning or mute in the last six months moves a person one rung up this ladder.
+    SANCTION_LADDER = ["warn", "warn", "mute:3", "mute:7", "suspend:30"]
+
     # The youngest age at which someone may join.
     MINIMUM_AGE = 13
     TIMEZONE = "Europe/London"

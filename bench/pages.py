@@ -170,7 +170,8 @@ def wait_until_up(port):
 def wrk(url, duration, connections):
     subprocess.run(["wrk", "-t1", "-c1", "-d1s", url], capture_output=True)  # warm up
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency",
+         url],
         capture_output=True, text=True, check=True,
     ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -260,6 +261,7 @@ def main():
                 continue
             rows.append((name, wrk(f"http://127.0.0.1:{port}{path}", args.duration,
                                    args.connections)))
+            print(f"  measured {name}", flush=True)
         search_alone = wrk(f"http://127.0.0.1:{port}/search?q=garden+bench", args.duration, 1) \
             if has_search else None
     finally:

@@ -110,11 +110,13 @@ def register_blueprints(app):
     from forum.accounts.views import bp as accounts_bp
     from forum.boards.views import bp as boards_bp
     from forum.core.views import bp as core_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.notifications.views import bp as notifications_bp
     from forum.search.views import bp as search_bp
     from forum.staff.views import bp as staff_bp
 
-    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp, search_bp):
+    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp, search_bp,
+                      moderation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -10,9 +10,11 @@ from forum.errors import DomainError
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(users)
+    from forum.moderation.commands import moderation_group
     from forum.search.commands import search_group
 
     app.cli.add_command(search_group)
+    app.cli.add_command(moderation_group)
     app.cli.add_command(notify)
 
 

@@ -12,11 +12,22 @@ from forum.boards.models import (
     TopicRead,
 )
 from forum.core.audit import AuditEntry
+from forum.moderation.models import (
+    Appeal,
+    Case,
+    Decision,
+    Flag,
+    ModeratorScope,
+    Nudge,
+    Sanction,
+    WatchedWord,
+)
 from forum.notifications.models import Notification
 from forum.search.models import SearchQueue
 
 __all__ = [
-    "AuditEntry", "Board", "BoardFollow", "MentorCheck", "Notification", "Post", "PostRevision",
+    "Appeal", "AuditEntry", "Case", "Decision", "Flag", "ModeratorScope", "Nudge", "Sanction",
+    "WatchedWord", "Board", "BoardFollow", "MentorCheck", "Notification", "Post", "PostRevision",
     "RoleGrant", "SearchQueue", "Thank", "Topic", "TopicFollow", "TopicRead", "User",
     "UserSession", "Ward",
 ]

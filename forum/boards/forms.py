@@ -1,7 +1,7 @@
 """Forms for topics and posts. Field names `title` and `body` are a public contract."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.boards.services import TITLE_MAX, TITLE_MIN
@@ -11,6 +11,9 @@ BODY_HINT = ("Markdown works: **bold**, *italic*, > quote, - lists, [links](http
 
 
 class TopicForm(FlaskForm):
+    # Set when the author has seen a prompt to reconsider and sends the text again.
+    nudge_id = HiddenField()
+
     title = StringField("Title", validators=[
         DataRequired("Give your topic a title."),
         Length(TITLE_MIN, TITLE_MAX, f"Use {TITLE_MIN} to {TITLE_MAX} characters for the title."),
@@ -22,12 +25,18 @@ class TopicForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
+    # Set when the author has seen a prompt to reconsider and sends the text again.
+    nudge_id = HiddenField()
+
     body = TextAreaField("Your reply", validators=[DataRequired("Write something before you "
                                                                "post.")],
                          description=BODY_HINT)
 
 
 class EditPostForm(FlaskForm):
+    # Set when the author has seen a prompt to reconsider and sends the text again.
+    nudge_id = HiddenField()
+
     title = StringField("Title", validators=[Optional()])
     body = TextAreaField("Message", validators=[DataRequired("A post can't be empty. To "
                                                              "remove it, delete it instead.")],

@@ -194,15 +194,24 @@ def _after_status_change(obj):
     from forum.notifications.services import forget_content
 
     topic = obj if isinstance(obj, Topic) else obj.topic
+    if isinstance(obj, Post) and obj.is_opening and topic.status != obj.status:
+        # A topic is held, removed or restored with its opening post.
+        topic.status = obj.status
     recount_topic(topic)
     if obj.is_published:
         return
-    if isinstance(obj, Topic):
+    if isinstance(obj, Topic) or obj.is_opening:
         # Notifications about any of its posts would show a hidden topic's title to others.
         forget_content("post", *db.session.execute(
             db.select(Post.id).where(Post.topic_id == topic.id)).scalars())
     else:
         forget_content("post", obj.id)
+
+
+def _redact(post, text):
+    from forum.boards.services import redact_post
+
+    redact_post(post, text)
 
 
 def topic_opening_post_id(topic):
@@ -262,4 +271,5 @@ register_kind(ContentKind(
     text=lambda post: post.body_text, after_status_change=_after_status_change,
     search_document=_post_document,
     search_dependents=lambda post: [("topic", post.topic_id)] if post.is_opening else [],
+    redact=lambda post, text: _redact(post, text),
 ))

@@ -25,6 +25,7 @@ from forum.core import audit, content, signals
 from forum.core.policy import can, require
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
+from forum.moderation import services as moderation
 from forum.notifications import services as notifications
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -209,21 +210,27 @@ def _prepare(body, actor, board, kind, title=""):
 # --- writing ---------------------------------------------------------------------------------
 
 
-def start_topic(actor, board, title, body):
-    """Open a topic with its first post; the author follows it. Returns the Topic."""
+def start_topic(actor, board, title, body, nudge_id=None):
+    """Open a topic with its first post; the author follows it. Returns the Topic.
+
+    :param nudge_id: the nudge the author saw and chose to post anyway (or edit) after.
+    :raises NeedsReconsideration: the text seems hurtful and the author has not seen a nudge.
+    """
     require(actor, "topic.create", board, message=_why_not_write(actor, "start a topic"))
     title = _clean_title(title)
     body = _clean_body(body)
     prepared = _prepare(body, actor, board, "topic", title=title)
+    status = moderation.screen(actor, prepared.verdict, "topic", nudge_id)
     now = utcnow()
     topic = Topic(board=board, author=actor, title=title, created_at=now, last_activity_at=now,
                   posts_made=1, last_poster_id=actor.id)
-    topic.apply_verdict(prepared.verdict)
-    post = Post(topic=topic, author=actor, number=1, body_source=body, body_html=prepared.html,
-                body_text=prepared.text, created_at=now)
-    post.apply_verdict(prepared.verdict)
+    topic.apply_verdict(prepared.verdict, status)
+    post = Post(topic=topic, author=actor, number=1, body_source=prepared.source,
+                body_html=prepared.html, body_text=prepared.text, created_at=now)
+    post.apply_verdict(prepared.verdict, status)
     db.session.add_all([topic, post])
     db.session.flush()
+    moderation.record_screening(post, prepared.verdict)
     db.session.add(TopicFollow(user_id=actor.id, topic_id=topic.id))
     _mark_read_to(actor, topic, 1)
     if topic.is_published:
@@ -238,23 +245,28 @@ def start_topic(actor, board, title, body):
     return topic
 
 
-def reply_to_topic(actor, topic, body):
-    """Add a reply; the replier follows the topic. Returns the Post."""
+def reply_to_topic(actor, topic, body, nudge_id=None):
+    """Add a reply; the replier follows the topic. Returns the Post.
+
+    :raises NeedsReconsideration: as for start_topic.
+    """
     require(actor, "post.reply", topic,
             message=LOCKED_MESSAGE if topic.is_locked else _why_not_write(actor, "reply"))
     body = _clean_body(body)
     prepared = _prepare(body, actor, topic.board, "post")
+    status = moderation.screen(actor, prepared.verdict, "post", nudge_id)
     # Numbers come from the database row, so two replies at once never share a number.
     number = db.session.execute(
         update(Topic).where(Topic.id == topic.id).values(posts_made=Topic.posts_made + 1)
         .returning(Topic.posts_made)
     ).scalar_one()
     now = utcnow()
-    post = Post(topic=topic, author=actor, number=number, body_source=body,
+    post = Post(topic=topic, author=actor, number=number, body_source=prepared.source,
                 body_html=prepared.html, body_text=prepared.text, created_at=now)
-    post.apply_verdict(prepared.verdict)
+    post.apply_verdict(prepared.verdict, status)
     db.session.add(post)
     db.session.flush()
+    moderation.record_screening(post, prepared.verdict)
     _follow_topic_quietly(actor, topic)
     _mark_read_to(actor, topic, number)
     if post.is_published:
@@ -313,8 +325,11 @@ def page_stamp_of_index():
     ).one())
 
 
-def edit_post(actor, post, body, title=None):
-    """Change a post's text (and the topic's title, for an opening post), keeping history."""
+def edit_post(actor, post, body, title=None, nudge_id=None):
+    """Change a post's text (and the topic's title, for an opening post), keeping history.
+
+    Edits are screened like new posts, so an edit cannot slip hate past the detector.
+    """
     require(actor, "post.edit", post)
     body = _clean_body(body)
     topic = post.topic
@@ -323,31 +338,41 @@ def edit_post(actor, post, body, title=None):
         return post
     prepared = _prepare(body, actor, topic.board, "post",
                         title=new_title if post.is_opening else "")
+    status = moderation.screen(actor, prepared.verdict, "edit", nudge_id)
     if actor.id != post.author_id:
         audit.record(actor, "post.edit", post, before={"body": post.body_source,
                                                        "title": topic.title},
-                     after={"body": body, "title": new_title})
+                     after={"body": prepared.source, "title": new_title})
     db.session.add(PostRevision(post_id=post.id, editor_id=actor.id, body_source=post.body_source,
                                 title=topic.title if post.is_opening else None))
-    post.body_source = body
+    post.body_source = prepared.source
     post.body_html = prepared.html
     post.body_text = prepared.text
     post.edited_at = utcnow()
     post.edit_count += 1
-    was_published = post.is_published
-    # An edit is assessed like a new post, but a moderator's decision to keep is not undone
-    # by a harmless edit: only a worse verdict changes the status.
-    if prepared.verdict.action in ("hold", "block"):
-        post.apply_verdict(prepared.verdict)
-        if post.is_opening:
-            topic.apply_verdict(prepared.verdict)
     topic.title = new_title
+    # A harmless edit never undoes a hold; an edit that must be reviewed is held.
+    if status == "held" and post.status == "published":
+        post.apply_verdict(prepared.verdict, "held")
+        db.session.flush()
+        content.kind_of(post).after_status_change(post)
     db.session.flush()
-    if was_published != post.is_published:
-        recount_topic(topic)
+    moderation.record_screening(post, prepared.verdict)
     _touch(topic, topic.board)
     db.session.commit()
     return post
+
+
+def redact_post(post, redacted_text):
+    """A moderator's redaction: the new text replaces the old, marked as edited."""
+    prepared = content.prepare(redacted_text, {"kind": "redaction"})
+    db.session.add(PostRevision(post_id=post.id, editor_id=None, body_source=post.body_source))
+    post.body_source = redacted_text
+    post.body_html = prepared.html
+    post.body_text = prepared.text
+    post.edited_at = utcnow()
+    post.edit_count += 1
+    _touch(post.topic)
 
 
 def delete_post(actor, post):

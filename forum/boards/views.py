@@ -10,6 +10,7 @@ from forum.core.cache import cacheable, cached_page
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
+from forum.moderation.services import NeedsReconsideration
 
 bp = Blueprint("boards", __name__)
 
@@ -58,19 +59,37 @@ def new_topic(slug):
     """Start a topic on a board."""
     board = services.get_board(slug)
     form = forms.TopicForm()
+    nudge = None
     if form.validate_on_submit():
         try:
-            topic = services.start_topic(current_user, board, form.title.data, form.body.data)
+            topic = services.start_topic(current_user, board, form.title.data, form.body.data,
+                                         nudge_id=_nudge_id(form))
+        except NeedsReconsideration as prompt:
+            nudge = _ask_to_reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
-            if not topic.is_published:
-                flash("Thanks. Your topic is waiting for a moderator to check it; only you "
-                      "can see it until then.", "info")
+            _flash_if_held(topic)
             return redirect(url_for("boards.topic", topic_id=topic.id))
-    return render_template("boards/new_topic.html", board=board, form=form,
+    return render_template("boards/new_topic.html", board=board, form=form, nudge=nudge,
                            can_start=can(current_user, "topic.create", board)), \
         400 if form.errors or form.form_errors else 200
+
+
+def _nudge_id(form):
+    return int(form.nudge_id.data) if (form.nudge_id.data or "").isdigit() else None
+
+
+def _ask_to_reconsider(form, prompt):
+    """Show the text again with the prompt; sending it again is the author's choice."""
+    form.nudge_id.data = str(prompt.nudge.id)
+    return prompt
+
+
+def _flash_if_held(item):
+    if not item.is_published:
+        flash("Thanks. What you wrote is waiting for a moderator to check it; only you can "
+              "see it until then. We'll let you know what they decide.", "info")
 
 
 @bp.route("/t/<int:topic_id>")
@@ -93,11 +112,11 @@ def topic(topic_id):
     return _render_topic(topic, form)
 
 
-def _render_topic(topic, form):
+def _render_topic(topic, form, nudge=None):
     posts = services.list_posts(topic, current_user, _page())
     can_moderate = can(current_user, "topic.moderate", topic)
     page = render_template(
-        "boards/topic.html", topic=topic, posts=posts, form=form,
+        "boards/topic.html", topic=topic, posts=posts, form=form, nudge=nudge,
         thanked=services.thanked_post_ids(current_user, posts.items),
         following=services.is_following_topic(current_user, topic),
         can_reply=can(current_user, "post.reply", topic),
@@ -123,17 +142,19 @@ def reply(topic_id):
     """Add a reply; on a problem, show the topic again with the text kept."""
     topic = services.get_topic(topic_id, current_user)
     form = forms.ReplyForm()
+    nudge = None
     if form.validate_on_submit():
         try:
-            post = services.reply_to_topic(current_user, topic, form.body.data)
+            post = services.reply_to_topic(current_user, topic, form.body.data,
+                                           nudge_id=_nudge_id(form))
+        except NeedsReconsideration as prompt:
+            nudge = _ask_to_reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
-            if not post.is_published:
-                flash("Thanks. Your reply is waiting for a moderator to check it; only you "
-                      "can see it until then.", "info")
+            _flash_if_held(post)
             return redirect(_post_url(post, current_user))
-    return _render_topic(topic, form), 400
+    return _render_topic(topic, form, nudge), 200 if nudge else 400
 
 
 @bp.route("/p/<int:post_id>")
@@ -153,16 +174,21 @@ def edit_post(post_id):
     if request.method == "GET":
         form.body.data = post.body_source
         form.title.data = post.topic.title
+    nudge = None
     if form.validate_on_submit():
         try:
             services.edit_post(current_user, post, form.body.data,
-                               form.title.data if post.is_opening else None)
+                               form.title.data if post.is_opening else None,
+                               nudge_id=_nudge_id(form))
+        except NeedsReconsideration as prompt:
+            nudge = _ask_to_reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
             flash("Your changes are saved.", "success")
+            _flash_if_held(post)
             return redirect(_post_url(post, current_user))
-    return render_template("boards/edit_post.html", post=post, form=form), \
+    return render_template("boards/edit_post.html", post=post, form=form, nudge=nudge), \
         400 if form.errors or form.form_errors else 200
 
 

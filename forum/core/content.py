@@ -143,6 +143,7 @@ def mentioned_usernames(markdown_text):
 
 @dataclass(frozen=True)
 class Prepared:
+    source: str  # what to store: the author's text, with watched "replace" words replaced
     html: str
     text: str
     verdict: detector.Verdict
@@ -150,10 +151,15 @@ class Prepared:
 
 def prepare(markdown_text, context=None, title=""):
     """Render and assess one piece of text; the service decides what to save."""
-    rendered = render(markdown_text)
+    from forum.moderation.services import assess, current_watchlist
+
+    watchlist = current_watchlist()
+    source = watchlist.replace(markdown_text or "") if watchlist else (markdown_text or "")
+    rendered = render(source)
     text = plain_text(rendered)
     to_assess = f"{title}\n{text}" if title else text
-    return Prepared(html=rendered, text=text, verdict=detector.assess(to_assess, context or {}))
+    return Prepared(source=source, html=rendered, text=text,
+                    verdict=assess(to_assess, context or {}))
 
 
 def status_for(verdict):
@@ -171,8 +177,9 @@ class Moderated:
     def is_published(self):
         return self.status == "published"
 
-    def apply_verdict(self, verdict):
-        self.status = status_for(verdict)
+    def apply_verdict(self, verdict, status=None):
+        """Record the detector's verdict; `status` is what screening decided to do."""
+        self.status = status or status_for(verdict)
         self.moderation_score = verdict.score
         self.moderation_labels = list(verdict.labels)
 
@@ -218,6 +225,8 @@ class ContentKind:
     after_status_change: Callable[[Any], None] = lambda obj: None  # counters, …
     # The fields to index for search, or None when the object must leave the index.
     search_document: Callable[[Any], dict | None] | None = None
+    # Replace the text with a moderator's redacted version (None: cannot be redacted).
+    redact: Callable[[Any, str], None] | None = None
     # Other (kind name, id) pairs whose search documents change with this object's status
     # (a topic's replies leave the index with the topic).
     search_dependents: Callable[[Any], list] = lambda obj: []

@@ -192,3 +192,78 @@ def _moderate_topic(user, topic):
 @rule("board.manage")
 def _manage_boards(user, obj):
     return is_staff(user)
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def _in_scope(user, case):
+    """Volunteers may be limited to some boards or wards; staff see every case."""
+    if is_staff(user):
+        return True
+    from forum.extensions import db
+    from forum.moderation.models import ModeratorScope
+
+    scopes = db.session.execute(
+        db.select(ModeratorScope).where(ModeratorScope.user_id == user.id)).scalars().all()
+    if not scopes:
+        return True
+    return any((scope.board_id and scope.board_id == case.board_id)
+               or (scope.ward_id and scope.ward_id == case.ward_id) for scope in scopes)
+
+
+@rule("moderation.queue")
+def _see_queue(user, obj):
+    return is_moderator(user)
+
+
+@rule("moderation.decide")
+def _decide_case(user, case):
+    return is_moderator(user) and case is not None and _in_scope(user, case)
+
+
+@rule("moderation.decide_escalated")
+def _decide_escalated(user, case):
+    """Threats, illegal content and escalations are decided by council staff."""
+    return is_staff(user)
+
+
+@rule("moderation.view_decision")
+def _view_decision(user, decision):
+    return decision is not None and (is_moderator(user) or (
+        signed_in(user) and decision.subject_id == user.id))
+
+
+@rule("moderation.appeal")
+def _appeal(user, decision):
+    from forum.moderation.models import ADVERSE
+
+    return (signed_in(user) and decision is not None and decision.subject_id == user.id
+            and decision.action in ADVERSE)
+
+
+@rule("moderation.decide_appeal")
+def _decide_appeal(user, appeal):
+    """Someone other than the moderator who decided, and not the appellant."""
+    return (is_moderator(user) and appeal is not None
+            and appeal.decision.moderator_id != user.id and appeal.appellant_id != user.id)
+
+
+@rule("moderation.watched_words")
+def _manage_watched_words(user, obj):
+    return is_moderator(user)
+
+
+@rule("moderation.tension")
+def _see_tension(user, obj):
+    return is_staff(user)
+
+
+@rule("content.report")
+def _report(user, obj):
+    """Anyone may report, visitors included (illegal content only, checked by the service);
+    nobody reports their own posts."""
+    from forum.accounts.models import User
+
+    author_id = obj.id if isinstance(obj, User) else getattr(obj, "author_id", None)
+    return not (signed_in(user) and author_id == user.id)

@@ -13,6 +13,8 @@ KINDS = {
     "reply": "replied to your topic",
     "followed_topic": "replied in a topic you follow",
     "followed_board": "started a topic on a board you follow",
+    "moderation": "",
+    "report_outcome": "",
 }
 
 
@@ -28,9 +30,11 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                  index=True)
     # The content it is about, by registry kind name and id; shown only while visible.
-    content_kind: Mapped[str] = mapped_column(String(30))
-    content_id: Mapped[int]
+    content_kind: Mapped[str | None] = mapped_column(String(30))
+    content_id: Mapped[int | None]
     summary: Mapped[str] = mapped_column(String(300))
+    # For notices not about content (moderation decisions, report outcomes): where to go.
+    url: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None] = mapped_column(index=True)

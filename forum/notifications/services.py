@@ -63,6 +63,12 @@ def after_post_published(post):
     db.session.commit()
 
 
+def notify_person(user_id, kind, summary, url, actor_id=None):
+    """Add a notice for one person (the caller commits): moderation decisions, outcomes."""
+    db.session.add(Notification(user_id=user_id, kind=kind, actor_id=actor_id,
+                                summary=summary[:300], url=url))
+
+
 def forget_content(kind_name, *content_ids):
     """Withdraw notifications about content that is no longer published (caller commits)."""
     if content_ids:

@@ -39,6 +39,8 @@ def open(notification_id):
     notification = services.open_notification(current_user, notification_id)
     if notification is None:
         abort(404)
+    if notification.url:
+        return redirect(notification.url)
     kind = content.KINDS.get(notification.content_kind)
     target = db.session.get(kind.model, notification.content_id) if kind else None
     if target is None or not content.visible(target, current_user):
