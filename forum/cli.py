@@ -26,7 +26,12 @@ def seed_demo():
     if demo.already_loaded():
         click.echo("Demo data is already loaded; nothing to do.")
         return
-    people = demo.load(current_app)
+    # Moderation decisions in the demo send notices with links; there is no request here.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        people = demo.load(current_app)
+    from forum.search.services import drain
+
+    drain()  # index the demo now: the command ends before any background drain would
     click.echo("Demo neighbourhood loaded. Sign in at /account/signin as any of these:")
     click.echo(f"  {'username':<12} {'password':<20} who")
     for username, description in people:

@@ -41,6 +41,8 @@ PEOPLE = (
      "Sixth-former. Want to study nursing. I can teach phone and laptop skills."),
     ("ayaan", "Ayaan Khan", "Riverside", 15, [], False, ["English", "Urdu"],
      "Year 10. Into football and coding."),
+    ("mark.t", "Mark Turner", "Hollins Park", 44, [], False, ["English"],
+     "Lived here all my life. Worried about the market."),
     ("newbie", "", "Northgate", 30, [], False, [],
      ""),
 )
@@ -62,6 +64,7 @@ def _date_of_birth(age, today):
 def load(app):
     """Load the demo; return [(username, description)] for the command to print."""
     from forum.boards import demo as boards_demo
+    from forum.moderation import demo as moderation_demo
     from forum.boards.services import ensure_ward_board
 
     today = date.today()
@@ -100,4 +103,5 @@ def load(app):
         people.append((username, description))
     db.session.commit()
     boards_demo.load(users)
+    moderation_demo.load(users)
     return people
