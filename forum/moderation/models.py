@@ -206,3 +206,6 @@ class ModeratorScope(db.Model):
                                                  index=True)
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"),
                                                 index=True)
+
+    board = relationship("Board", lazy="joined")
+    ward = relationship("Ward", lazy="joined")

@@ -691,3 +691,41 @@ def remove_watched_word(moderator, word_id):
                  before={"pattern": word.pattern, "action": word.action})
     db.session.delete(word)
     db.session.commit()
+
+
+# --- moderators' scopes ------------------------------------------------------------------------
+
+
+def list_scopes(user):
+    return db.session.execute(
+        select(ModeratorScope).where(ModeratorScope.user_id == user.id)
+    ).scalars().all()
+
+
+def add_scope(actor, moderator, board=None, ward=None):
+    """Limit a volunteer moderator to a board or a ward (several scopes add up)."""
+    require(actor, "role.grant", "moderator")
+    if "moderator" not in moderator.roles:
+        raise Invalid("scope", "Make them a moderator first.")
+    if (board is None) == (ward is None):
+        raise Invalid("scope", "Choose one board or one ward.")
+    scope = ModeratorScope(user_id=moderator.id, board_id=board.id if board else None,
+                           ward_id=ward.id if ward else None)
+    db.session.add(scope)
+    audit.record(actor, "moderation.scope_add", moderator,
+                 after={"board": board.slug if board else None,
+                        "ward": ward.slug if ward else None})
+    db.session.commit()
+
+
+def remove_scope(actor, scope_id):
+    require(actor, "role.grant", "moderator")
+    scope = db.session.get(ModeratorScope, scope_id)
+    if scope is None:
+        raise NotFound()
+    moderator = db.session.get(User, scope.user_id)
+    audit.record(actor, "moderation.scope_remove", moderator,
+                 before={"board_id": scope.board_id, "ward_id": scope.ward_id})
+    db.session.delete(scope)
+    db.session.commit()
+    return moderator

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from forum.accounts import services as accounts
 from forum.accounts.models import MentorCheck
 from forum.core import audit
-from forum.core.forms import show_error
+from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import db
@@ -89,10 +89,20 @@ def _user_page(person, check_form, status=200):
     role_form = forms.RoleForm()
     role_form.role.choices = [choice for choice in role_form.role.choices
                               if can(current_user, "role.grant", choice.value)]
+    from forum.boards.services import list_boards
+    from forum.moderation.services import list_scopes
+
+    is_moderator = "moderator" in person.roles
     return render_template(
         "staff/user.html", person=person, role_form=role_form, check_form=check_form,
         revoke_form=forms.RevokeCheckForm(),
         can_record_check=can(current_user, "mentor.record_check", person),
+        scopes=list_scopes(person) if is_moderator else [],
+        scope_choices=[(f"board:{board.slug}", f"Board: {board.name}")
+                       for board in list_boards() if not board.ward_id]
+        + [(f"ward:{ward.slug}", f"Ward: {ward.name}") for ward in accounts.list_wards()]
+        if is_moderator else [],
+        action_form=ActionForm(),
     ), status
 
 
@@ -181,3 +191,37 @@ def boards():
             flash(f"Board {board.name} created.", "success")
             return redirect(url_for("staff.boards"))
     return render_template("staff/boards.html", boards=boards_services.list_boards(), form=form)
+
+
+@bp.route("/users/<username>/scopes", methods=["POST"])
+@staff_only
+def add_scope(username):
+    """Limit a volunteer moderator to a board or ward."""
+    from forum.boards import services as boards_services
+    from forum.moderation import services as moderation
+
+    person = accounts.get_profile(username)
+    if ActionForm().validate_on_submit():
+        where = request.form.get("where", "")
+        kind, _, slug = where.partition(":")
+        try:
+            board = boards_services.get_board(slug) if kind == "board" else None
+            ward = accounts.get_ward(slug) if kind == "ward" else None
+            moderation.add_scope(current_user, person, board=board, ward=ward)
+            flash("Scope added.", "success")
+        except DomainError as error:
+            flash(error.message, "error")
+    return redirect(url_for("staff.user", username=person.username))
+
+
+@bp.route("/scopes/<int:scope_id>/remove", methods=["POST"])
+@staff_only
+def remove_scope(scope_id):
+    """Remove one of a moderator's scopes."""
+    from forum.moderation import services as moderation
+
+    if ActionForm().validate_on_submit():
+        person = moderation.remove_scope(current_user, scope_id)
+        flash("Scope removed.", "success")
+        return redirect(url_for("staff.user", username=person.username))
+    return redirect(url_for("staff.users"))
