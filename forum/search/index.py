@@ -12,6 +12,7 @@ Searchers are pooled and reused until the index changes; Whoosh searchers are no
 between threads, so each is used by one thread at a time.
 """
 
+import heapq
 import logging
 import threading
 from collections import OrderedDict
@@ -19,7 +20,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from markupsafe import Markup, escape
-from whoosh import collectors, highlight
+from whoosh import highlight
 from whoosh import query as q
 from whoosh.analysis import (
     CharsetFilter,
@@ -306,42 +307,115 @@ class WhooshBackend:
 
     def search(self, text, kind=None, board=None, ward=None, start=None, end=None, offset=0,
                limit=20):
-        """The best matches from `offset`, as dicts with safe `title_html` and `snippet`.
+        """The best matches of one kind (or of any kind) from `offset`, as dicts with safe
+        `title_html` and `snippet`.
 
         :returns: (hits, total number of matches)
         """
+        groups = self.search_kinds(text, [kind], board=board, ward=ward, start=start, end=end,
+                                   offset=offset, limit=limit)
+        return groups[kind]
+
+    def search_kinds(self, text, kinds, board=None, ward=None, start=None, end=None, offset=0,
+                     limit=20):
+        """The best matches of each of `kinds` (None: any kind), in one pass over the index.
+
+        :returns: {kind: (hits from `offset`, total number of matches of that kind)}
+        """
+        kinds = tuple(kinds)
         with self._searcher() as searcher:
-            key = (self._generation(searcher), text, kind, board, ward, start, end, offset,
+            key = (self._generation(searcher), text, kinds, board, ward, start, end, offset,
                    limit)
             found = self._cache.get(key)
             if found is None:
-                query = self._query(text, kind, board, ward, start, end)
-                results = self._collect(searcher, query, offset + limit)
-                found = ([self._hit(hit) for hit in results[offset:offset + limit]],
-                         len(results))
+                query = self._query(text, None, board, ward, start, end)
+                collected = _collect(searcher, query, kinds, offset + limit)
+                terms = _highlight_terms(query)
+                found = {kind: ([self._hit(searcher.stored_fields(docnum), terms)
+                                 for docnum in docnums[offset:offset + limit]], total)
+                         for kind, (docnums, total) in collected.items()}
                 self._cache.put(key, found)
         return found
 
     @staticmethod
-    def _collect(searcher, query, limit):
-        # Every match is visited anyway to count them, so Whoosh's block-skipping gains little
-        # here, and it trips an assertion in Require queries (IntersectionMatcher._find_next).
-        collector = collectors.TopCollector(limit=max(limit, 1), usequality=False, replace=0)
-        searcher.search_with_collector(query, collector)
-        return collector.results()
-
-    @staticmethod
-    def _hit(hit):
-        fields = hit.fields()
+    def _hit(fields, terms):
+        """The stored fields of a match, with its title and a snippet highlighted (only the
+        hits shown are highlighted, from the stored text)."""
         body = fields.get("body", "")
         # A short text is shown whole; a long one as the passages around the words found.
-        highlighter = _WHOLE_HIGHLIGHTER if len(body) <= SNIPPET_CHARS else _BODY_HIGHLIGHTER
-        snippet = highlighter.highlight_hit(hit, "body", text=body[:HIGHLIGHT_CHARS], top=2)
+        snippet = ""
+        if terms["body"]:
+            highlighter = _WHOLE_HIGHLIGHTER if len(body) <= SNIPPET_CHARS \
+                else _BODY_HIGHLIGHTER
+            snippet = highlight.highlight(body[:HIGHLIGHT_CHARS], terms["body"], ANALYZER,
+                                          highlighter.fragmenter, highlighter.formatter, top=2)
         if not snippet:
             snippet = escape(excerpt(body))
-        title = _WHOLE_HIGHLIGHTER.highlight_hit(hit, "title", top=1) \
-            or escape(fields.get("title", ""))
-        return {**fields, "title_html": Markup(title), "snippet": Markup(snippet)}
+        title = fields.get("title", "")
+        title_html = ""
+        if terms["title"]:
+            title_html = highlight.highlight(title, terms["title"], ANALYZER,
+                                             _WHOLE_HIGHLIGHTER.fragmenter,
+                                             _WHOLE_HIGHLIGHTER.formatter, top=1)
+        return {**fields, "title_html": Markup(title_html or escape(title)),
+                "snippet": Markup(snippet)}
+
+
+def _highlight_terms(query):
+    """{field: words to mark}: the query's words in title and body, phrases included."""
+    terms = {"title": set(), "body": set()}
+    for fieldname, text in query.iter_all_terms(phrases=True):
+        if fieldname in terms:
+            terms[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return {name: frozenset(words) for name, words in terms.items()}
+
+
+def _collect(searcher, query, kinds, keep):
+    """{kind: (the best `keep` top-level docnums, best first; how many matches)} for each of
+    `kinds` (None stands for every kind), from one walk over the matches.
+
+    Whoosh's collectors would need one search per kind, each intersected with the kind's
+    (very long) list of documents; here each match's kind is looked up instead, and every
+    match is scored and counted once. Ties go to the older document, as in Whoosh.
+    """
+    heaps = {kind: [] for kind in kinds}
+    counts = dict.fromkeys(kinds, 0)
+    every = None in heaps
+    context = searcher.context()
+    keep = max(keep, 1)
+    for subsearcher, base in searcher.leaf_searchers():
+        kind_of = _kinds_of(subsearcher.reader())
+        matcher = query.matcher(subsearcher, context)
+        is_active, docnum_of, score_of, advance = (matcher.is_active, matcher.id,
+                                                   matcher.score, matcher.next)
+        while is_active():
+            docnum = docnum_of()
+            kind = None if every else kind_of.get(docnum)
+            if kind in counts:
+                counts[kind] += 1
+                heap = heaps[kind]
+                item = (score_of(), -(base + docnum))
+                if len(heap) < keep:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+            advance()
+    return {kind: ([-docnum for _, docnum in sorted(heaps[kind], reverse=True)], counts[kind])
+            for kind in kinds}
+
+
+def _kinds_of(reader):
+    """{docnum: kind} for one segment's reader, worked out once per reader (a segment's
+    documents never change; deletions are left out by the matchers)."""
+    kinds = getattr(reader, "_forum_kinds", None)
+    if kinds is None:
+        kinds = {}
+        for kind in reader.lexicon("kind"):
+            name = kind.decode("utf-8") if isinstance(kind, bytes) else kind
+            for docnum in reader.postings("kind", name).all_ids():
+                kinds[docnum] = name
+        reader._forum_kinds = kinds
+    return kinds
 
 
 class _ResultCache:

@@ -150,8 +150,10 @@ def _search(text, kind, filters, page):
         results.groups.append(Group(kind, kind_label(kind), total, hits,
                                     ResultPage(page, PER_PAGE, total)))
         return results
+    # One pass over the matches finds the first few of every kind, and counts them.
+    found = backend.search_kinds(text, kinds, limit=PREVIEW, **filters)
     for name in kinds:
-        hits, total = backend.search(text, name, limit=PREVIEW, **filters)
+        hits, total = found[name]
         if total:
             results.groups.append(Group(name, kind_label(name), total, hits))
     return results
