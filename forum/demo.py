@@ -64,8 +64,8 @@ def _date_of_birth(age, today):
 def load(app):
     """Load the demo; return [(username, description)] for the command to print."""
     from forum.boards import demo as boards_demo
-    from forum.moderation import demo as moderation_demo
     from forum.boards.services import ensure_ward_board
+    from forum.moderation import demo as moderation_demo
 
     today = date.today()
     wards = {name: Ward(name=name, slug=slugify(name)) for name in WARDS}

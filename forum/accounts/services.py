@@ -26,6 +26,7 @@ from forum.accounts.passwords import hash_password, password_problem, verify_pas
 from forum.accounts.sessions import close_all_sessions, open_session
 from forum.core import audit, content, signals
 from forum.core.policy import require
+from forum.core.templating import local_time
 from forum.errors import DomainError, Invalid, NotFound
 from forum.extensions import db
 from forum.notifications.mail import send_email
@@ -237,7 +238,8 @@ def _refuse_if_barred(user):
         user.state, user.state_reason, user.state_until = "active", "", None
         db.session.commit()
     if user.state == "suspended":
-        until = f" until {user.state_until:%-d %B %Y at %H:%M}" if user.state_until else ""
+        until = (f" until {local_time(user.state_until):%-d %B %Y at %H:%M}"
+                 if user.state_until else "")
         raise DomainError(f"Your account is suspended{until}. Reason: {user.state_reason}")
     if user.state == "banned":
         raise DomainError(f"Your account has been banned. Reason: {user.state_reason}")

@@ -208,6 +208,12 @@ def _after_status_change(obj):
         forget_content("post", obj.id)
 
 
+def _announce(post):
+    from forum.notifications.services import after_post_published
+
+    after_post_published(post)
+
+
 def _redact(post, text):
     from forum.boards.services import redact_post
 
@@ -272,4 +278,5 @@ register_kind(ContentKind(
     search_document=_post_document,
     search_dependents=lambda post: [("topic", post.topic_id)] if post.is_opening else [],
     redact=lambda post, text: _redact(post, text),
+    announce=lambda post: _announce(post),
 ))

@@ -197,8 +197,10 @@ def _clean_body(body):
 def _why_not_write(actor, doing):
     """What to tell someone the policy stops from writing: muted, or e-mail not confirmed."""
     if getattr(actor, "is_muted", False):
+        from forum.core.templating import local_time
+
         return (f"You've been muted: you can read, but not post, until "
-                f"{actor.muted_until:%-d %B %Y at %H:%M}.")
+                f"{local_time(actor.muted_until):%-d %B %Y at %H:%M}.")
     return f"Confirm your e-mail address before you {doing}."
 
 

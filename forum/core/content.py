@@ -225,6 +225,8 @@ class ContentKind:
     after_status_change: Callable[[Any], None] = lambda obj: None  # counters, …
     # The fields to index for search, or None when the object must leave the index.
     search_document: Callable[[Any], dict | None] | None = None
+    # Tell followers and mentioned people, when content a moderator kept is first shown.
+    announce: Callable[[Any], None] = lambda obj: None
     # Replace the text with a moderator's redacted version (None: cannot be redacted).
     redact: Callable[[Any, str], None] | None = None
     # Other (kind name, id) pairs whose search documents change with this object's status

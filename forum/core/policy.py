@@ -238,15 +238,21 @@ def _view_decision(user, decision):
 def _appeal(user, decision):
     from forum.moderation.models import ADVERSE
 
-    return (signed_in(user) and decision is not None and decision.subject_id == user.id
-            and decision.action in ADVERSE)
+    # Not "signed in": a suspended or banned person appeals through the e-mailed link, which
+    # proves who they are (moderation.views.appeal_by_link).
+    return (decision is not None and getattr(user, "id", None) is not None
+            and decision.subject_id == user.id and decision.action in ADVERSE)
 
 
 @rule("moderation.decide_appeal")
 def _decide_appeal(user, appeal):
-    """Someone other than the moderator who decided, and not the appellant."""
-    return (is_moderator(user) and appeal is not None
-            and appeal.decision.moderator_id != user.id and appeal.appellant_id != user.id)
+    """Someone other than the moderator who decided, and not the appellant; staff, when only
+    staff could decide the case (threats, illegal content, escalations)."""
+    if not (is_moderator(user) and appeal is not None
+            and appeal.decision.moderator_id != user.id and appeal.appellant_id != user.id):
+        return False
+    case = appeal.decision.case
+    return case is None or not case.needs_staff or is_staff(user)
 
 
 @rule("moderation.watched_words")

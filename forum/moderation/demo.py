@@ -27,8 +27,9 @@ def load(people):
         services.add_watched_word(moderator, pattern, action, replacement, note)
     consultation = db.session.execute(
         db.select(Topic).where(Topic.title.like("Consultation:%"))).scalar_one()
-    _post_anyway(people["mark.t"], consultation, "Fine, but keep the market for locals. Those Romanians on "
-                 "Mill Lane are vermin and should be sent back.")
+    _post_anyway(people["mark.t"], consultation,
+                 "Fine, but keep the market for locals. Those Romanians on Mill Lane are vermin "
+                 "and should be sent back.")
     rude = boards.reply_to_topic(people["david"], consultation,
                                  "Nobody reads these consultations anyway. Waste of money.")
     services.flag_content(people["grace"], "post", rude.id, "harassment",

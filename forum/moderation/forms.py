@@ -1,15 +1,32 @@
 """Forms for reporting, deciding, appealing and managing watched words."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.moderation.community_rules import RULES
 from forum.moderation.models import DECISIONS, FLAG_REASONS
 
 
+def _choices(pairs):
+    """SelectChoice rather than (value, label) tuples, which WTForms 3.3 deprecates."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+RULE_CHOICES = _choices([("", "Choose a rule")]
+                        + [(code, title) for code, (title, _) in RULES.items()])
+
+
 class FlagForm(FlaskForm):
-    reason = RadioField("What's wrong with it?", choices=list(FLAG_REASONS.items()),
+    reason = RadioField("What's wrong with it?", choices=_choices(FLAG_REASONS.items()),
                         validators=[DataRequired("Choose the reason that fits best.")])
     note = TextAreaField("Anything moderators should know? (optional)",
                          validators=[Optional(), Length(max=2000)])
@@ -18,12 +35,9 @@ class FlagForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    action = RadioField("Decision", choices=list(DECISIONS.items()),
+    action = RadioField("Decision", choices=_choices(DECISIONS.items()),
                         validators=[DataRequired("Choose what to do.")])
-    rule = SelectField("Community rule broken",
-                       choices=[("", "Choose a rule")] + [(code, title) for code, (title, _)
-                                                          in RULES.items()],
-                       validators=[Optional()])
+    rule = SelectField("Community rule broken", choices=RULE_CHOICES, validators=[Optional()])
     reason = TextAreaField("Reason, in words the author will read",
                            validators=[Optional(), Length(max=2000)])
     days = IntegerField("For how many days (mute or suspend)",
@@ -34,11 +48,8 @@ class DecisionForm(FlaskForm):
 
 class BulkForm(FlaskForm):
     action = SelectField("Decision for the selected cases",
-                         choices=[("keep", "Keep"), ("remove", "Remove")])
-    rule = SelectField("Rule (for remove)",
-                       choices=[("", "Choose a rule")] + [(code, title) for code, (title, _)
-                                                          in RULES.items()],
-                       validators=[Optional()])
+                         choices=_choices([("keep", "Keep"), ("remove", "Remove")]))
+    rule = SelectField("Rule (for remove)", choices=RULE_CHOICES, validators=[Optional()])
     reason = StringField("Reason", validators=[Optional(), Length(max=2000)])
 
 
@@ -49,8 +60,8 @@ class AppealForm(FlaskForm):
 
 
 class AppealDecisionForm(FlaskForm):
-    outcome = RadioField("Outcome", choices=[("upheld", "The decision stands"),
-                                             ("overturned", "Overturn the decision")],
+    outcome = RadioField("Outcome", choices=_choices([("upheld", "The decision stands"),
+                                                      ("overturned", "Overturn the decision")]),
                          validators=[DataRequired("Choose an outcome.")])
     reason = TextAreaField("Reasons, for the appellant", validators=[Optional(),
                                                                      Length(max=2000)])
@@ -60,8 +71,8 @@ class WatchedWordForm(FlaskForm):
     pattern = StringField("Word or phrase", validators=[DataRequired("Enter a word or phrase.")],
                           description="Whole words; * matches any letters (e.g. scum*). "
                                       "Spacing, l33t and look-alike letters are caught too.")
-    action = SelectField("When it's used", choices=[
+    action = SelectField("When it's used", choices=_choices([
         ("hold", "Hold the post for review"), ("block", "Refuse the post"),
-        ("flag", "Publish, but add it to the queue"), ("replace", "Replace it")])
+        ("flag", "Publish, but add it to the queue"), ("replace", "Replace it")]))
     replacement = StringField("Replace with (for replace)", validators=[Optional()])
     note = StringField("Note for other moderators", validators=[Optional(), Length(max=500)])

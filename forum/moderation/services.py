@@ -9,6 +9,7 @@ registers itself can be flagged, held, removed, redacted and restored here.
 from datetime import timedelta
 
 from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -368,15 +369,18 @@ def thread_context(obj, before=2):
 def claim_case(moderator, case):
     """Take a case so that two moderators do not work on it at once (for 30 minutes)."""
     require(moderator, "moderation.decide", case)
-    now = utcnow()
+    _refuse_if_claimed_by_another(moderator, case)
+    case.claimed_by_id = moderator.id
+    case.claimed_at = utcnow()
+    db.session.commit()
+
+
+def _refuse_if_claimed_by_another(moderator, case):
     taken = (case.claimed_by_id not in (None, moderator.id) and case.claimed_at
-             and now - case.claimed_at < timedelta(minutes=CLAIM_MINUTES))
+             and utcnow() - case.claimed_at < timedelta(minutes=CLAIM_MINUTES))
     if taken:
         raise DomainError(f"{case.claimed_by.username} is working on this case. Pick another, "
                           "or wait until their claim lapses.")
-    case.claimed_by_id = moderator.id
-    case.claimed_at = now
-    db.session.commit()
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -416,6 +420,7 @@ def decide(moderator, case, action, rule="", reason="", days=None, redacted_text
     require(moderator, "moderation.decide", case)
     if case.state != "open":
         raise DomainError("This case has already been decided.")
+    _refuse_if_claimed_by_another(moderator, case)
     if action not in DECISIONS:
         raise Invalid("action", "Choose what to do.")
     if action == "escalate":
@@ -463,6 +468,9 @@ def decide(moderator, case, action, rule="", reason="", days=None, redacted_text
                         "days": days, "case": case.id})
     db.session.commit()
     _tell_people(decision, case, obj)
+    if action == "keep" and before["status"] == "held" and obj is not None:
+        # Held content never notified anyone; now that it is published, it does.
+        content.kind_of(obj).announce(obj)
     return decision
 
 
@@ -530,10 +538,12 @@ def _tell_people(decision, case, obj):
                       f"A moderator {ACTION_WORDS[decision.action]}: read why and how to "
                       "appeal", statement_url)
         if author.email:
+            # Suspended and banned people cannot sign in, so their link works without it.
             send_email(author.email, "A moderation decision about your account",
                        "statement_of_reasons", decision=decision, described=described,
                        rule=community_rules.RULES.get(decision.rule),
-                       link=url_for("moderation.decision", decision_id=decision.id,
+                       link=appeal_link(decision) if decision.action in ("suspend", "ban")
+                       else url_for("moderation.decision", decision_id=decision.id,
                                     _external=True))
     outcome = ("removed or acted on" if decision.action != "keep"
                else "reviewed and kept: moderators found no rule broken")
@@ -549,6 +559,32 @@ def _tell_people(decision, case, obj):
 
 
 # --- appeals -----------------------------------------------------------------------------------
+
+
+APPEAL_LINK_DAYS = 30
+
+
+def appeal_link(decision, external=True):
+    """A link that lets the decision's subject read it and appeal without signing in."""
+    token = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="appeal").dumps(
+        {"d": decision.id, "u": decision.subject_id})
+    return url_for("moderation.appeal_by_link", decision_id=decision.id, token=token,
+                   _external=external)
+
+
+def decision_for_appeal_link(decision_id, token):
+    try:
+        payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="appeal").loads(
+            token, max_age=APPEAL_LINK_DAYS * 86400)
+    except SignatureExpired:
+        raise DomainError(f"This link has expired: appeals must be made within "
+                          f"{APPEAL_LINK_DAYS} days of the decision.") from None
+    except BadSignature:
+        raise NotFound("That link isn't valid.") from None
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or payload != {"d": decision.id, "u": decision.subject_id}:
+        raise NotFound("That link isn't valid.")
+    return decision, db.session.get(User, decision.subject_id)
 
 
 def get_decision(viewer, decision_id):

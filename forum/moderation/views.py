@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
@@ -43,7 +44,7 @@ def report(kind, content_id):
         abort(403, "You can't report your own posts. Edit or delete it instead.")
     form = forms.FlagForm()
     if not current_user.is_authenticated:
-        form.reason.choices = [("illegal", "Illegal content")]
+        form.reason.choices = [SelectChoice("illegal", "Illegal content")]
     if form.validate_on_submit():
         try:
             services.flag_content(_viewer(), kind, content_id, form.reason.data,
@@ -127,7 +128,9 @@ def decide(case_id):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash("Decision recorded. The author and any reporters have been told.", "success")
+            flash("Case escalated to council staff." if form.action.data == "escalate"
+                  else "Decision recorded. The author and any reporters have been told.",
+                  "success")
             return redirect(url_for("moderation.queue"))
     return _case_page(case, form, status=400)
 
@@ -180,6 +183,32 @@ def decision(decision_id):
         rule=community_rules.RULES.get(decision.rule),
         described=services.describe(decision.case.content_kind, subject)
         if decision.case else None,
+    ), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/moderation/decisions/<int:decision_id>/appeal/<token>", methods=["GET", "POST"])
+def appeal_by_link(decision_id, token):
+    """The statement and appeal form for someone who cannot sign in (suspended or banned),
+    reached through the link in their statement-of-reasons e-mail."""
+    decision, subject = services.decision_for_appeal_link(decision_id, token)
+    form = forms.AppealForm()
+    can_appeal = can(subject, "moderation.appeal", decision) and decision.appeal is None
+    if request.method == "POST" and can_appeal and form.validate_on_submit():
+        try:
+            services.make_appeal(subject, decision, form.statement.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Your appeal is in. A different moderator will decide it, and we'll e-mail "
+                  "you the outcome.", "success")
+            return redirect(request.path)
+    case = decision.case
+    target = services.subjects_of([case]).get((case.content_kind, case.content_id)) \
+        if case else None
+    return render_template(
+        "moderation/decision.html", decision=decision, form=form, can_appeal=can_appeal,
+        rule=community_rules.RULES.get(decision.rule),
+        described=services.describe(case.content_kind, target) if case else None,
     ), 400 if form.errors or form.form_errors else 200
 
 

@@ -32,7 +32,6 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.qparser import AndGroup, MultifieldParser, plugins
-from whoosh.reading import EmptyReader
 from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR, SegmentWriter
@@ -183,14 +182,11 @@ class WhooshBackend:
             if searcher is None:
                 searcher = self._open_searcher()
             elif not searcher.up_to_date():
-                if isinstance(searcher.reader(), EmptyReader):
-                    # Whoosh cannot refresh a reader of an empty index; open afresh.
-                    self._discard(searcher)
-                    searcher = None
-                    searcher = self._open_searcher()
-                else:
-                    # Reuses the readers of segments that have not changed.
-                    searcher = searcher.refresh()
+                # Always open afresh: Whoosh's refresh() keeps the readers of segments that
+                # gained deletions, so removed or held posts would stay findable.
+                self._discard(searcher)
+                searcher = None
+                searcher = self._open_searcher()
         except SearchUnavailable:
             self._discard(searcher)
             raise

@@ -11,6 +11,7 @@ from forum.boards import services
 from forum.boards.models import Board, Post, Topic
 from forum.core import content
 from forum.extensions import db
+from forum.moderation.services import NeedsReconsideration
 
 
 def create_board(name, description="", official_answers=False, ward=None, position=100):
@@ -37,16 +38,32 @@ def load(model, obj_or_id):
 
 
 def create_topic(author, board, title="Streetlights out on Mill Lane",
-                 body="Three lights have been out for a week.", replies=()):
+                 body="Three lights have been out for a week.", replies=(), nudge_id=None):
     """Start a topic, then add `replies`: (author, body) pairs in order. Returns the Topic."""
-    topic = services.start_topic(load(type(author), author), load(Board, board), title, body)
+    topic = services.start_topic(load(type(author), author), load(Board, board), title, body,
+                                 nudge_id=nudge_id)
     for reply_author, reply_body in replies:
         services.reply_to_topic(load(type(reply_author), reply_author), topic, reply_body)
     return topic
 
 
-def create_reply(author, topic, body="I saw that too."):
-    return services.reply_to_topic(load(type(author), author), load(Topic, topic), body)
+def create_reply(author, topic, body="I saw that too.", nudge_id=None):
+    return services.reply_to_topic(load(type(author), author), load(Topic, topic), body,
+                                   nudge_id=nudge_id)
+
+
+def post_through_nudge(write, *args, **kwargs):
+    """Write as an author who is asked to reconsider and posts anyway.
+
+    `write` is start_topic, reply_to_topic, edit_post (or create_topic, create_reply): it is
+    called once, must raise NeedsReconsideration, then is called again with the nudge's id, as
+    the form does when the author sends the text unchanged. Returns what the second call does.
+    """
+    try:
+        write(*args, **kwargs)
+    except NeedsReconsideration as prompt:
+        return write(*args, nudge_id=prompt.nudge.id, **kwargs)
+    raise AssertionError("expected the author to be asked to reconsider first")
 
 
 def posts_of(topic):

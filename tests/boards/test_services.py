@@ -12,7 +12,13 @@ from forum.errors import Invalid, NotAllowed
 from forum.extensions import db
 from forum.moderation import detector
 from forum.notifications.models import Notification
-from tests.boards.factories import create_reply, create_topic, posts_of, set_status
+from tests.boards.factories import (
+    create_reply,
+    create_topic,
+    post_through_nudge,
+    posts_of,
+    set_status,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +174,8 @@ def test_content_the_detector_holds_is_saved_held_and_not_counted(resident, topi
                                                                   monkeypatch):
     monkeypatch.setattr(detector, "assess", lambda text, context: detector.Verdict(
         action="hold", score=0.9, labels=("hate",)))
-    topic = services.start_topic(resident, topic_board, "A title for review", "Body text")
+    topic = post_through_nudge(services.start_topic, resident, topic_board,
+                               "A title for review", "Body text")
     opening = posts_of(topic)[0]
     assert (topic.status, opening.status) == ("held", "held")
     assert opening.moderation_labels == ["hate"] and opening.moderation_score == 0.9
@@ -178,8 +185,8 @@ def test_content_the_detector_holds_is_saved_held_and_not_counted(resident, topi
 def test_a_held_reply_is_not_counted(resident, neighbour, topic_board, monkeypatch):
     topic = create_topic(resident, topic_board)
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context: detector.Verdict(action="block"))
-    reply = services.reply_to_topic(neighbour, topic, "Something nasty")
+                        lambda text, context: detector.Verdict(action="hold", score=0.8))
+    reply = post_through_nudge(services.reply_to_topic, neighbour, topic, "Something nasty")
     assert reply.status == "held"
     assert counters(topic)["replies"] == 0 and counters(topic_board)["posts"] == 1
 
@@ -483,6 +490,8 @@ def test_list_boards_puts_topic_boards_before_ward_boards(ward_board, council_bo
 def test_held_content_notifies_nobody(resident, neighbour, topic_board, monkeypatch):
     services.set_board_follow(neighbour, topic_board, True)
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context: detector.Verdict(action="hold"))
-    services.start_topic(resident, topic_board, "Held for review", "Hello @grace")
+                        lambda text, context: detector.Verdict(action="hold", score=0.8))
+    topic = post_through_nudge(services.start_topic, resident, topic_board, "Held for review",
+                               "Hello @grace")
+    assert topic.status == "held"
     assert db.session.execute(db.select(Notification)).first() is None

@@ -179,7 +179,7 @@ def test_excerpt_cuts_at_a_word_with_an_ellipsis():
     assert content.excerpt("one two three four", length=12) == "one two…"
 
 
-def test_prepare_renders_and_assesses(monkeypatch):
+def test_prepare_renders_and_assesses(ctx, monkeypatch):
     seen = {}
 
     def assess(text, context):
@@ -190,7 +190,12 @@ def test_prepare_renders_and_assesses(monkeypatch):
     prepared = content.prepare("Hello **there**", {"kind": "post"}, title="Greetings")
     assert prepared.html == "<p>Hello <strong>there</strong></p>"
     assert prepared.text == "Hello there"
-    assert seen == {"text": "Greetings\nHello there", "context": {"kind": "post"}}
+    assert seen["text"] == "Greetings\nHello there"
+    # The detector hears where the text goes, with the moderators' (here empty) watched words
+    # and the configured thresholds (None: the detector's own).
+    watchlist = seen["context"].pop("watchlist")
+    assert len(watchlist) == 0
+    assert seen["context"] == {"kind": "post", "thresholds": None}
     assert content.status_for(prepared.verdict) == "published"
 
 

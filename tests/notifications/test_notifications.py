@@ -11,7 +11,14 @@ from forum.boards.models import Board, Post, Topic
 from forum.extensions import db
 from forum.notifications import services
 from forum.notifications.models import Notification
-from tests.boards.factories import create_board, create_reply, create_topic, posts_of, set_status
+from tests.boards.factories import (
+    create_board,
+    create_reply,
+    create_topic,
+    post_through_nudge,
+    posts_of,
+    set_status,
+)
 from tests.factories import Page
 
 
@@ -210,8 +217,9 @@ def test_held_content_notifies_nobody(ctx, sam, grace, board, monkeypatch):
 
     topic = create_topic(sam, board)
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context: detector.Verdict(action="hold"))
-    create_reply(grace, topic, "@sam something borderline")
+                        lambda text, context: detector.Verdict(action="hold", score=0.8))
+    held = post_through_nudge(create_reply, grace, topic, "@sam something borderline")
+    assert held.status == "held"
     assert all_notifications() == []
 
 

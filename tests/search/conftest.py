@@ -41,8 +41,9 @@ def author(ctx, make_user):
 def topic(author, places):
     """topic(title, body, board=places.cafe, by=author) -> a published Topic."""
 
-    def start(title, body, board=None, by=None):
-        return boards.start_topic(by or author, board or places.cafe, title, body)
+    def start(title, body, board=None, by=None, nudge_id=None):
+        return boards.start_topic(by or author, board or places.cafe, title, body,
+                                  nudge_id=nudge_id)
 
     return start
 
@@ -51,8 +52,8 @@ def topic(author, places):
 def reply(author):
     """reply(topic, body, by=author) -> a published Post."""
 
-    def add(to, body, by=None):
-        return boards.reply_to_topic(by or author, to, body)
+    def add(to, body, by=None, nudge_id=None):
+        return boards.reply_to_topic(by or author, to, body, nudge_id=nudge_id)
 
     return add
 

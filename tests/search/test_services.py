@@ -11,6 +11,7 @@ from forum.errors import Invalid
 from forum.extensions import db
 from forum.moderation import detector
 from forum.search import services
+from tests.boards.factories import post_through_nudge
 from tests.factories import PASSWORD
 from tests.search.conftest import find
 
@@ -171,16 +172,16 @@ def test_odd_query_syntax_does_not_break_search(topic):
 def test_held_reply_is_not_found(topic, reply, monkeypatch):
     thread = topic("Speeding on Oak Road", "Cars race here.")
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context=None: detector.Verdict(action="hold"))
-    held = reply(thread, "Speeding drivers should be named and shamed")
+                        lambda text, context=None: detector.Verdict(action="hold", score=0.8))
+    held = post_through_nudge(reply, thread, "Speeding drivers should be named and shamed")
     assert held.status == "held"
     assert find("shamed") == {}
 
 
 def test_held_topic_is_not_found(topic, monkeypatch):
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context=None: detector.Verdict(action="hold"))
-    held = topic("Speeding on Elm Road", "Borderline words.")
+                        lambda text, context=None: detector.Verdict(action="hold", score=0.8))
+    held = post_through_nudge(topic, "Speeding on Elm Road", "Borderline words.")
     assert held.status == "held"
     assert find("speeding") == {}
 
@@ -270,9 +271,18 @@ def test_reindex_rebuilds_the_index_from_published_content(topic, reply, monkeyp
     kept = topic("Carol singing", "Meet at the church.")
     answer = reply(kept, "Carol sheets are in the porch")
     monkeypatch.setattr(detector, "assess",
-                        lambda text, context=None: detector.Verdict(action="hold"))
-    reply(kept, "A held carol reply")
+                        lambda text, context=None: detector.Verdict(action="hold", score=0.8))
+    assert post_through_nudge(reply, kept, "A held carol reply").status == "held"
     seen = []
     assert services.reindex(progress=seen.append) == 2
     assert sum(seen) == services.count_indexable() == 3  # 1 topic + 2 published posts read
     assert find("carol") == {"topic": [doc(kept)], "post": [doc(answer)]}
+
+
+def test_a_reply_removed_after_a_search_is_gone_from_the_next_search(topic, reply):
+    thread = topic("Bin collections", "Thursday again this week.")
+    rude = reply(thread, "The recycling crew are useless layabouts")
+    assert find("layabouts") == {"post": [doc(rude)]}  # warms this process's searcher
+    rude.status = "removed"
+    db.session.commit()
+    assert find("layabouts") == {}
