@@ -164,42 +164,26 @@ def bulk():
 @login_required
 def decision(decision_id):
     """The statement of reasons for a decision, and the appeal form."""
-    decision = services.get_decision(current_user, decision_id)
-    form = forms.AppealForm()
-    can_appeal = can(current_user, "moderation.appeal", decision) and decision.appeal is None
-    if request.method == "POST" and can_appeal and form.validate_on_submit():
-        try:
-            services.make_appeal(current_user, decision, form.statement.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Your appeal is in. A different moderator will decide it, and we'll tell "
-                  "you the outcome.", "success")
-            return redirect(url_for("moderation.decision", decision_id=decision.id))
-    subject = services.subjects_of([decision.case]).get(
-        (decision.case.content_kind, decision.case.content_id)) if decision.case else None
-    return render_template(
-        "moderation/decision.html", decision=decision, form=form, can_appeal=can_appeal,
-        rule=community_rules.RULES.get(decision.rule),
-        described=services.describe(decision.case.content_kind, subject)
-        if decision.case else None,
-    ), 400 if form.errors or form.form_errors else 200
+    return _statement_page(services.get_decision(current_user, decision_id), current_user)
 
 
 @bp.route("/moderation/decisions/<int:decision_id>/appeal/<token>", methods=["GET", "POST"])
 def appeal_by_link(decision_id, token):
-    """The statement and appeal form for someone who cannot sign in (suspended or banned),
-    reached through the link in their statement-of-reasons e-mail."""
-    decision, subject = services.decision_for_appeal_link(decision_id, token)
+    """The same, for someone who cannot sign in (suspended or banned), reached through the
+    signed link in their statement-of-reasons e-mail."""
+    return _statement_page(*services.decision_for_appeal_link(decision_id, token))
+
+
+def _statement_page(decision, appellant):
     form = forms.AppealForm()
-    can_appeal = can(subject, "moderation.appeal", decision) and decision.appeal is None
+    can_appeal = can(appellant, "moderation.appeal", decision) and decision.appeal is None
     if request.method == "POST" and can_appeal and form.validate_on_submit():
         try:
-            services.make_appeal(subject, decision, form.statement.data)
+            services.make_appeal(appellant, decision, form.statement.data)
         except DomainError as error:
             show_error(form, error)
         else:
-            flash("Your appeal is in. A different moderator will decide it, and we'll e-mail "
+            flash("Your appeal is in. A different moderator will decide it, and we'll tell "
                   "you the outcome.", "success")
             return redirect(request.path)
     case = decision.case
