@@ -454,6 +454,10 @@ def decide(moderator, case, action, rule="", reason="", days=None, redacted_text
         _set_status(obj, "published", case)
     elif action == "redact":
         _redact(obj, case, redacted_text)
+    elif action == "remove" and case.content_kind == "user" and obj is not None:
+        # A profile is not removed, its words are: the bio is what others read.
+        before["bio"] = obj.bio
+        obj.bio, obj.bio_html = "", ""
     elif action in ADVERSE and case.content_kind != "user":
         _set_status(obj, "removed", case)
     if action in ("warn", "mute", "suspend", "ban") and author is not None:
@@ -534,9 +538,10 @@ def _tell_people(decision, case, obj):
     statement_url = url_for("moderation.decision", decision_id=decision.id)
     author = decision.subject
     if decision.action in ADVERSE and author is not None and author.state != "deleted":
+        what = ("removed your profile's bio" if case.content_kind == "user"
+                and decision.action == "remove" else ACTION_WORDS[decision.action])
         notify_person(author.id, "moderation",
-                      f"A moderator {ACTION_WORDS[decision.action]}: read why and how to "
-                      "appeal", statement_url)
+                      f"A moderator {what}: read why and how to appeal", statement_url)
         if author.email:
             # Suspended and banned people cannot sign in, so their link works without it.
             send_email(author.email, "A moderation decision about your account",

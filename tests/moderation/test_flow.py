@@ -350,6 +350,16 @@ def test_a_profile_can_be_reported(people):
     assert case.ward_id == people.sam.ward_id
 
 
+def test_removing_a_reported_profile_erases_its_bio_and_tells_the_owner(people, outbox):
+    people.sam.bio, people.sam.bio_html = "Hateful nonsense", "<p>Hateful nonsense</p>"
+    db.session.commit()
+    case, _ = services.flag_content(people.grace, "user", people.sam.id, "hate")
+    services.decide(people.ravi, case, "remove", "hate", "Your bio attacked a group.")
+    assert (reload(people.sam).bio, people.sam.bio_html) == ("", "")
+    assert any("moderation decision" in mail["Subject"] and mail["To"] == "sam@example.org"
+               for mail in outbox())
+
+
 # --- 6. the queue ------------------------------------------------------------------------------
 
 
