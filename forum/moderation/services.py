@@ -677,7 +677,13 @@ def _undo(decision):
         sanction.lifted_at = utcnow()
         user = db.session.get(User, sanction.user_id)
         if sanction.kind == "mute":
-            user.muted_until = None
+            db.session.flush()
+            # Another mute may still be running: the latest end of those not lifted stands.
+            user.muted_until = db.session.execute(
+                select(func.max(Sanction.ends_at)).where(
+                    Sanction.user_id == user.id, Sanction.kind == "mute",
+                    Sanction.lifted_at.is_(None), Sanction.ends_at > utcnow())
+            ).scalar_one()
         elif sanction.kind in ("suspend", "ban") and user.state in ("suspended", "banned"):
             user.state, user.state_reason, user.state_until = "active", "", None
 

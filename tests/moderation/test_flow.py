@@ -729,20 +729,28 @@ def test_overturning_restores_removed_content(people, topic, outbox):
 def test_overturning_lifts_the_sanction(people, topic, action, days):
     decision = services.decide(people.jo, case_of(flagged_reply(people, topic)), action, "hate",
                                "Hateful generalisation.", days=days)
-    if action == "mute":
-        appeal = services.make_appeal(people.sam, decision, "Please look again at this.")
-    else:
-        # A suspended or banned person cannot sign in, so cannot appeal through the site yet;
-        # the appeal stands in for one received another way (by e-mail to the council).
-        appeal = Appeal(decision=decision, appellant_id=people.sam.id,
-                        statement="Please look again at this.")
-        db.session.add(appeal)
-        db.session.commit()
+    # Suspended and banned people appeal through the e-mailed link, as themselves.
+    appeal = services.make_appeal(people.sam, decision, "Please look again at this.")
     services.decide_appeal(people.ravi, appeal, "overturned", "On reflection, too harsh.")
     sam = reload(people.sam)
     assert (sam.state, sam.is_muted) == ("active", False)
     assert db.session.execute(select(Sanction.lifted_at)).scalar_one() is not None
     assert accounts.authenticate("sam", PASSWORD).id == sam.id
+
+
+def test_overturning_one_mute_leaves_another_running(people, topic):
+    earlier, later = flagged_reply(people, topic), flagged_reply(people, topic)
+    first = services.decide(people.jo, case_of(earlier), "mute", "hate",
+                            "Hateful generalisation.", days=7)
+    second = services.decide(people.jo, case_of(later), "mute", "hate",
+                             "Hateful generalisation again.", days=3)
+    appeal = services.make_appeal(people.sam, second, "The second one was a joke.")
+    services.decide_appeal(people.ravi, appeal, "overturned", "It was a joke, badly made.")
+    sam = reload(people.sam)
+    assert sam.is_muted
+    first_ends = db.session.execute(
+        select(Sanction.ends_at).where(Sanction.decision_id == first.id)).scalar_one()
+    assert sam.muted_until == first_ends
 
 
 def test_appeals_on_staff_cases_are_heard_by_staff(people, topic, make_user):
