@@ -11,7 +11,7 @@ reported in order to condemn it ("saying '…' is disgusting").
 `find_hits(normalised_text)` returns the Hits; the detector turns them into a Verdict.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from forum.moderation import lexicon
 from forum.moderation.phrases import Text
@@ -175,6 +175,11 @@ def _gap_after(text, anchor, pred, role):
     while i < stop:
         span = text.span_at[i]
         token = text.tokens[i]
+        if i == start and role.how in ("link", "modal"):
+            main = _relative_clause_end(text, i, stop)
+            if main is not None:
+                i = main     # "Romanians who moved in next door | are vermin"
+                continue
         if token in ("<end>", "<q>"):
             return False, False
         kinds = {r.kind for r in span.roles} if span else set()
@@ -215,6 +220,61 @@ def _gap_after(text, anchor, pred, role):
     if "$" in role.flags and not _at_end(text, pred.end):
         return False, False
     return True, negated
+
+
+_RELATIVE = {"who", "that", "which"}
+_MAX_RELATIVE = 7
+# A relative clause that says what these people did ("who commit crimes", "that broke the
+# law") makes the sentence about them, not about everyone in the group.
+_WRONGDOING = set((
+    "commit|commits|committed|committing|crime|crimes|criminal|criminals|law|laws|illegal|"
+    "illegally|attack|attacks|attacked|attacking|assault|assaulted|rape|raped|rapes|murder|"
+    "murdered|murders|kill|killed|kills|stab|stabbed|steal|steals|stole|stolen|stealing|rob|"
+    "robbed|robs|burgle|burgled|drugs|dealing|abuse|abused|abuses|abusing|groom|groomed|"
+    "grooming|terror|terrorist|terrorism|terrorists|convicted|conviction|offend|offended|"
+    "offence|offences|offenders|overstay|overstayed|overstaying|fraud|smuggle|smuggled|"
+    "trafficked|trafficking|violence|violent|threaten|threatened|harass|harassed|vandalised|"
+    "prison|jail|jailed|guilty|failed|refused|rejected|sentenced|arrested|charged"
+).split("|"))
+
+
+def _relative_clause_end(text, i, stop, wrongdoing=False):
+    """Where the main verb starts after "<group> who/that/which <short clause>", or None.
+
+    "Those Romanians who moved in next door | are vermin": the clause is skipped so that
+    the group is joined to its predicate. Not skipped when the clause holds another group,
+    a predicate, speech, a negation, or (unless `wrongdoing`) what these people did wrong."""
+    if i < len(text.tokens) and text.tokens[i] == ",":
+        i += 1
+    if i >= stop or text.tokens[i] not in _RELATIVE:
+        return None
+    # The main verb: the run of links, modals, negations and fillers right before the predicate.
+    main = stop
+    while main > i + 1:
+        kinds = text.kinds(main - 1)
+        if not kinds & {"link", "modal", "filler"} and text.tokens[main - 1] != ",":
+            break
+        main = text.span_at[main - 1].start if text.span_at[main - 1] else main - 1
+    while main < stop and not text.kinds(main) & {"link", "modal"}:
+        main += 1
+    if main >= stop or not 1 <= main - (i + 1) <= _MAX_RELATIVE:
+        return None
+    for j in range(i + 1, main):
+        kinds = text.kinds(j)
+        token = text.tokens[j]
+        if token in ("<end>", "<q>", "-") or token in _RELATIVE or \
+                (token in _WRONGDOING and not wrongdoing) or \
+                kinds & {"group", "slur", "place", "neg", "speech", "opinion", "denial",
+                         "condemn", "reported", "incident"}:
+            return None
+        span = text.span_at[j]
+        if span is not None and any(r.kind == "pred" and r.how != "split" for r in span.roles):
+            return None   # "run" alone is not "run them out"
+        if "boundary" in kinds and token in ("because", "but", "although", "though", "if",
+                                             "when", "while", "whilst", "whereas", "unless",
+                                             "except", "than", "until", "whether"):
+            return None
+    return main
 
 
 def _at_end(text, i):
@@ -413,6 +473,9 @@ def _pair(text, anchor, pred):
         else:
             continue
         if not joined:
+            hit = _contempt_for_wrongdoers(text, anchor, pred, role)
+            if hit:
+                return hit
             continue
         fires = negated if "i" in role.flags else not negated
         if "i" in role.flags and not negated and text.is_question(anchor.sentence) and (
@@ -424,6 +487,22 @@ def _pair(text, anchor, pred):
         words = f"not {pred.words}" if "i" in role.flags else pred.words
         return Hit(role.key, anchor.group, anchor.words, words, anchor.pronoun)
     return None
+
+
+def _contempt_for_wrongdoers(text, anchor, pred, role):
+    """ "Refugees who commit crimes are vermin": about what some did, but the group's name
+    still carries the contempt, so it is worth a nudge (not a hold)."""
+    if role.key != "dehumanising" or role.how != "link" or "i" in role.flags or \
+            anchor.how != "noun" or role.where != "after" or pred.start < anchor.end:
+        return None
+    main = _relative_clause_end(text, anchor.end, pred.start, wrongdoing=True)
+    if main is None or _object_of_clause(text, anchor):
+        return None
+    joined, negated = _gap_after(text, replace(anchor, end=main), pred, role)
+    if not joined or negated or _negated_before(text, anchor.start, anchor.sentence) or \
+            _countered(text, anchor, pred):
+        return None
+    return Hit("contempt", anchor.group, anchor.words, pred.words, anchor.pronoun)
 
 
 _PREPOSITIONS = {"on", "at", "to", "from", "by", "against", "about", "with", "for", "towards",
