@@ -23,7 +23,12 @@ from forum.accounts.models import (
     utcnow,
 )
 from forum.accounts.passwords import hash_password, password_problem, verify_password
-from forum.accounts.sessions import close_all_sessions, open_session
+from forum.accounts.sessions import (
+    close_all_sessions,
+    close_session,
+    list_sessions,
+    open_session,
+)
 from forum.core import audit, content, signals
 from forum.core.policy import require
 from forum.core.templating import local_time
@@ -253,8 +258,6 @@ def start_session(user, user_agent=""):
 
 def sign_out(user):
     """End this browser's session; a copy of its cookie no longer works anywhere."""
-    from forum.accounts.sessions import close_session
-
     close_session(user.session_token)
     db.session.commit()
 
@@ -430,18 +433,12 @@ def export_personal_data(user):
         "sessions": [
             {"created_at": _iso(row.created_at), "last_seen_at": _iso(row.last_seen_at),
              "browser": row.user_agent}
-            for row in _sessions_of(user)
+            for row in list_sessions(user)
         ],
     }
     for _receiver, (section, section_data) in signals.personal_data_requested.send(user):
         data[section] = section_data
     return data
-
-
-def _sessions_of(user):
-    from forum.accounts.sessions import list_sessions
-
-    return list_sessions(user)
 
 
 def _iso(value):

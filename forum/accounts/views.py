@@ -20,7 +20,7 @@ from forum.accounts.sessions import hash_token, list_sessions
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.core.security import safe_next_url
-from forum.errors import ERROR_PAGES, DomainError
+from forum.errors import DomainError
 from forum.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -28,10 +28,6 @@ bp = Blueprint("accounts", __name__)
 
 def _limit(setting):
     return lambda: current_app.config[setting]
-
-
-# Without it, the 429 page would show Flask-Limiter's "10 per 1 minute" instead of plain words.
-TOO_MANY_ATTEMPTS = ERROR_PAGES[429][1]
 
 
 def _login_key():
@@ -53,7 +49,7 @@ def _begin_session(user, remember=False):
 
 
 @bp.route("/account/signup", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
+@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
 def signup():
     """Create an account."""
     if current_user.is_authenticated:
@@ -89,7 +85,7 @@ def verify_email(token):
 
 @bp.route("/account/verify", methods=["POST"])
 @login_required
-@limiter.limit(_limit("RATELIMIT_RESET"), error_message=TOO_MANY_ATTEMPTS)
+@limiter.limit(_limit("RATELIMIT_RESET"))
 def resend_verification():
     """Send the confirmation e-mail again."""
     if ActionForm().validate_on_submit():
@@ -99,10 +95,9 @@ def resend_verification():
 
 
 @bp.route("/account/signin", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], deduct_when=_failed,
-               error_message=TOO_MANY_ATTEMPTS)
+@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], deduct_when=_failed)
 @limiter.limit(_limit("RATELIMIT_SIGNIN_PER_ACCOUNT"), key_func=_login_key, methods=["POST"],
-               deduct_when=_failed, error_message=TOO_MANY_ATTEMPTS)
+               deduct_when=_failed)
 def signin():
     """Sign in with a username or e-mail address."""
     next_url = safe_next_url(request.values.get("next"))
@@ -143,7 +138,7 @@ def signout_everywhere():
 
 
 @bp.route("/account/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def request_reset():
     """Ask for a password reset link."""
     form = forms.ResetRequestForm()
@@ -154,7 +149,7 @@ def request_reset():
 
 
 @bp.route("/account/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], error_message=TOO_MANY_ATTEMPTS)
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def reset_password(token):
     """Choose a new password from an e-mailed link."""
     try:

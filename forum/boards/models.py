@@ -220,12 +220,6 @@ def _redact(post, text):
     redact_post(post, text)
 
 
-def topic_opening_post_id(topic):
-    return db.session.execute(
-        db.select(Post.id).where(Post.topic_id == topic.id, Post.number == 1)
-    ).scalar_one_or_none()
-
-
 def _common_fields(topic):
     board = topic.board
     return {
