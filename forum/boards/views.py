@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from forum.boards import forms, services
 from forum.core.cache import cacheable, cached_page
-from forum.core.forms import ActionForm, show_error
+from forum.core.forms import ActionForm, flash_if_held, nudge_id_of, reconsider, show_error
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
 from forum.moderation.services import NeedsReconsideration
@@ -63,33 +63,17 @@ def new_topic(slug):
     if form.validate_on_submit():
         try:
             topic = services.start_topic(current_user, board, form.title.data, form.body.data,
-                                         nudge_id=_nudge_id(form))
+                                         nudge_id=nudge_id_of(form))
         except NeedsReconsideration as prompt:
-            nudge = _ask_to_reconsider(form, prompt)
+            nudge = reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
-            _flash_if_held(topic)
+            flash_if_held(topic)
             return redirect(url_for("boards.topic", topic_id=topic.id))
     return render_template("boards/new_topic.html", board=board, form=form, nudge=nudge,
                            can_start=can(current_user, "topic.create", board)), \
         400 if form.errors or form.form_errors else 200
-
-
-def _nudge_id(form):
-    return int(form.nudge_id.data) if (form.nudge_id.data or "").isdigit() else None
-
-
-def _ask_to_reconsider(form, prompt):
-    """Show the text again with the prompt; sending it again is the author's choice."""
-    form.nudge_id.data = str(prompt.nudge.id)
-    return prompt
-
-
-def _flash_if_held(item):
-    if not item.is_published:
-        flash("Thanks. What you wrote is waiting for a moderator to check it; only you can "
-              "see it until then. We'll let you know what they decide.", "info")
 
 
 @bp.route("/t/<int:topic_id>")
@@ -146,13 +130,13 @@ def reply(topic_id):
     if form.validate_on_submit():
         try:
             post = services.reply_to_topic(current_user, topic, form.body.data,
-                                           nudge_id=_nudge_id(form))
+                                           nudge_id=nudge_id_of(form))
         except NeedsReconsideration as prompt:
-            nudge = _ask_to_reconsider(form, prompt)
+            nudge = reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
-            _flash_if_held(post)
+            flash_if_held(post)
             return redirect(_post_url(post, current_user))
     return _render_topic(topic, form, nudge), 200 if nudge else 400
 
@@ -179,14 +163,14 @@ def edit_post(post_id):
         try:
             services.edit_post(current_user, post, form.body.data,
                                form.title.data if post.is_opening else None,
-                               nudge_id=_nudge_id(form))
+                               nudge_id=nudge_id_of(form))
         except NeedsReconsideration as prompt:
-            nudge = _ask_to_reconsider(form, prompt)
+            nudge = reconsider(form, prompt)
         except DomainError as error:
             show_error(form, error)
         else:
             flash("Your changes are saved.", "success")
-            _flash_if_held(post)
+            flash_if_held(post)
             return redirect(_post_url(post, current_user))
     return render_template("boards/edit_post.html", post=post, form=form, nudge=nudge), \
         400 if form.errors or form.form_errors else 200
