@@ -111,6 +111,13 @@ class Config:
     MINIMUM_AGE = 13
     TIMEZONE = "Europe/London"
 
+    # Skills swap and mentoring. A guardian's consent link for an under-16 works this long;
+    # the link to withdraw consent, sent once it is given, works this long.
+    GUARDIAN_CONSENT_MAX_AGE = timedelta(days=14)
+    GUARDIAN_WITHDRAW_MAX_AGE = timedelta(days=800)
+    # Safeguarding concerns are also e-mailed here when set (the council's safeguarding lead).
+    SAFEGUARDING_EMAIL = None
+
     # Search (forum/search). "whoosh" keeps the index in files; a PostgreSQL full-text backend
     # for several machines is planned behind the same interface (issue 9).
     SEARCH_BACKEND = "whoosh"

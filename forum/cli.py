@@ -12,8 +12,10 @@ def register(app):
     app.cli.add_command(users)
     from forum.moderation.commands import moderation_group
     from forum.search.commands import search_group
+    from forum.skills.commands import skills_group
 
     app.cli.add_command(search_group)
+    app.cli.add_command(skills_group)
     app.cli.add_command(moderation_group)
     app.cli.add_command(notify)
 

@@ -1,6 +1,6 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 
-from forum.accounts.models import MentorCheck, RoleGrant, User, UserSession, Ward
+from forum.accounts.models import Block, MentorCheck, RoleGrant, User, UserSession, Ward
 from forum.boards.models import (
     Board,
     BoardFollow,
@@ -24,10 +24,28 @@ from forum.moderation.models import (
 )
 from forum.notifications.models import Notification
 from forum.search.models import SearchQueue
+from forum.skills.models import (
+    Cohort,
+    CohortMember,
+    CohortPlacement,
+    GuardianConsent,
+    Listing,
+    Match,
+    MatchFeedback,
+    MatchMessage,
+    MatchProfile,
+    MatchSession,
+    SafeguardingConcern,
+    Skill,
+    SkillCategory,
+    TimeCredit,
+)
 
 __all__ = [
     "Appeal", "AuditEntry", "Case", "Decision", "Flag", "ModeratorScope", "Nudge", "Sanction",
     "WatchedWord", "Board", "BoardFollow", "MentorCheck", "Notification", "Post", "PostRevision",
     "RoleGrant", "SearchQueue", "Thank", "Topic", "TopicFollow", "TopicRead", "User",
-    "UserSession", "Ward",
+    "UserSession", "Ward", "Block", "Cohort", "CohortMember", "CohortPlacement",
+    "GuardianConsent", "Listing", "Match", "MatchFeedback", "MatchMessage", "MatchProfile",
+    "MatchSession", "SafeguardingConcern", "Skill", "SkillCategory", "TimeCredit",
 ]

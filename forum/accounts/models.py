@@ -45,6 +45,9 @@ class Ward(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     # The slug stays put when a ward is renamed: it appears in links and forms outside the site.
     slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # The ward's centre, for "lives 2 km away" in the matchmaker; optional.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self):
@@ -212,3 +215,17 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Block(db.Model):
+    """One person blocking another: neither can request a match with, or message, the other."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

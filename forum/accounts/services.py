@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from forum.accounts import tokens
 from forum.accounts.models import (
     ROLES,
+    Block,
     MentorCheck,
     RoleGrant,
     User,
@@ -493,6 +494,21 @@ def rename_ward(actor, ward, new_name):
     return ward
 
 
+def set_ward_centre(actor, ward, latitude, longitude):
+    """Where the ward's centre is, so the matchmaker can say how far apart people live."""
+    require(actor, "ward.manage")
+    if (latitude is None) != (longitude is None):
+        raise Invalid("latitude", "Give both the latitude and the longitude, or neither.")
+    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise Invalid("latitude", "Latitude runs from -90 to 90 and longitude from -180 to 180 "
+                                  "(for example 53.4794 and -2.2453).")
+    before = {"latitude": ward.latitude, "longitude": ward.longitude}
+    ward.latitude, ward.longitude = latitude, longitude
+    audit.record(actor, "ward.centre", ward, before=before,
+                 after={"latitude": latitude, "longitude": longitude})
+    db.session.commit()
+
+
 # --- roles and safeguarding checks (staff, admin) ---------------------------------------------
 
 
@@ -555,6 +571,38 @@ def revoke_mentor_check(actor, check, reason):
     check.revoked_at = utcnow()
     audit.record(actor, "mentor.check_revoked", check.user, reason=reason.strip(),
                  before={"reference": check.reference})
+    db.session.commit()
+
+
+# --- blocking -----------------------------------------------------------------------------------
+
+
+def blocked_ids(user):
+    """Ids of the people `user` has blocked."""
+    return set(db.session.execute(
+        db.select(Block.blocked_id).where(Block.blocker_id == user.id)).scalars())
+
+
+def has_blocked(user, other):
+    return db.session.execute(
+        db.select(Block.id).where(Block.blocker_id == user.id, Block.blocked_id == other.id)
+    ).first() is not None
+
+
+def block_user(actor, other):
+    """Stop `other` reaching `actor` through the matchmaker; open matches between them end."""
+    require(actor, "user.block", other)
+    if has_blocked(actor, other):
+        return
+    db.session.add(Block(blocker_id=actor.id, blocked_id=other.id))
+    signals.user_blocked.send(actor, blocked=other)
+    db.session.commit()
+
+
+def unblock_user(actor, other):
+    require(actor, "user.block", other)
+    db.session.execute(db.delete(Block).where(Block.blocker_id == actor.id,
+                                              Block.blocked_id == other.id))
     db.session.commit()
 
 

@@ -10,11 +10,15 @@ from forum.errors import DomainError
 VERIFY_EMAIL = "verify-email"
 RESET_PASSWORD = "reset-password"
 CHANGE_EMAIL = "change-email"
+GUARDIAN_CONSENT = "guardian-consent"
+GUARDIAN_WITHDRAW = "guardian-withdraw"
 
 MAX_AGE_SETTINGS = {
     VERIFY_EMAIL: "EMAIL_VERIFY_MAX_AGE",
     RESET_PASSWORD: "PASSWORD_RESET_MAX_AGE",
     CHANGE_EMAIL: "EMAIL_VERIFY_MAX_AGE",
+    GUARDIAN_CONSENT: "GUARDIAN_CONSENT_MAX_AGE",
+    GUARDIAN_WITHDRAW: "GUARDIAN_WITHDRAW_MAX_AGE",
 }
 
 EXPIRED_MESSAGES = {
@@ -22,6 +26,10 @@ EXPIRED_MESSAGES = {
     RESET_PASSWORD: "That reset link has expired. Links last an hour; ask for a new one below.",
     CHANGE_EMAIL: "That confirmation link has expired. Change your e-mail address again to get "
                   "a new one.",
+    GUARDIAN_CONSENT: "That consent link has expired. Ask your young person to send a new one "
+                      "from their Skills page.",
+    GUARDIAN_WITHDRAW: "That link has expired. Contact the council and we'll withdraw your "
+                       "consent for you.",
 }
 
 

@@ -232,6 +232,9 @@ class ContentKind:
     # Other (kind name, id) pairs whose search documents change with this object's status
     # (a topic's replies leave the index with the topic).
     search_dependents: Callable[[Any], list] = lambda obj: []
+    # Private conversations (match messages): reviewed by council staff only, never flagged
+    # by others, never shown to volunteer moderators.
+    private: bool = False
 
 
 KINDS = {}

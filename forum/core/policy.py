@@ -217,9 +217,19 @@ def _see_queue(user, obj):
     return is_moderator(user)
 
 
+def _private(case):
+    from forum.core.content import KINDS
+
+    kind = KINDS.get(case.content_kind)
+    return kind is not None and kind.private
+
+
 @rule("moderation.decide")
 def _decide_case(user, case):
-    return is_moderator(user) and case is not None and _in_scope(user, case)
+    """Private conversations (match messages) are for council staff alone."""
+    if not is_moderator(user) or case is None:
+        return False
+    return is_staff(user) if _private(case) else _in_scope(user, case)
 
 
 @rule("moderation.decide_escalated")
@@ -273,3 +283,156 @@ def _report(user, obj):
 
     author_id = obj.id if isinstance(obj, User) else getattr(obj, "author_id", None)
     return not (signed_in(user) and author_id == user.id)
+
+
+# --- skills swap and mentoring (DESIGN §5) ------------------------------------------------------
+# Every match action asks the safeguarding pair rule again, so an expired check, a block or a
+# withdrawn consent stops a match at once, whatever the page showed a minute ago.
+
+
+def _pair_allowed(user, other, reaching_out=False):
+    from forum.core.safeguarding import pair_refusal
+    from forum.skills.services import party_of
+
+    return pair_refusal(party_of(user), party_of(other), reaching_out=reaching_out) is None
+
+
+@rule("user.block")
+def _block(user, other):
+    return signed_in(user) and other is not None and not is_self(user, other) \
+        and not is_staff(other)
+
+
+@rule("skills.take_part")
+def _take_part(user, obj):
+    return can_write(user)
+
+
+@rule("skills.ask_guardian")
+def _ask_guardian(user, obj):
+    return signed_in(user) and user.age_band() == "under_16"
+
+
+@rule("listing.view")
+def _view_listing(user, listing):
+    """Adults' published listings are public; young people's are seen only by verified
+    mentors and staff, and only while the young person is open to matches."""
+    from forum.core.content import visible
+
+    if listing is None or not visible(listing, user):
+        return False
+    author = listing.author
+    if is_self(user, author) or is_staff(user):
+        return True
+    if author.state != "active":
+        return False
+    if not author.is_minor:
+        return True
+    from forum.skills.services import get_match_profile
+
+    return signed_in(user) and user.is_verified_mentor \
+        and get_match_profile(author).open_to_matches
+
+
+@rule("listing.edit")
+def _edit_listing(user, listing):
+    return listing is not None and listing.status not in ("removed", "deleted") \
+        and is_self(user, listing.author) and can_write(user)
+
+
+@rule("match.request")
+def _request_match(user, other):
+    return can_write(user) and other is not None and _pair_allowed(user, other,
+                                                                   reaching_out=True)
+
+
+@rule("match.view")
+def _view_match(user, match):
+    """The two people in it; safeguarding staff too when one of them is a young person (both
+    are told so on the match page)."""
+    if match is None or not signed_in(user):
+        return False
+    return match.includes(user) or (match.involves_minor and is_staff(user))
+
+
+@rule("match.respond")
+def _respond_to_match(user, match):
+    return (match is not None and match.state == "requested" and signed_in(user)
+            and user.id == match.partner_id and _pair_allowed(user, match.requester))
+
+
+@rule("match.withdraw")
+def _withdraw_request(user, match):
+    return match is not None and match.state == "requested" and is_self(user, match.requester)
+
+
+@rule("match.message")
+def _message_in_match(user, match):
+    return (match is not None and match.state == "active" and match.includes(user)
+            and can_write(user) and _pair_allowed(user, match.other(user)))
+
+
+@rule("match.session")
+def _arrange_session(user, match):
+    return _message_in_match(user, match)
+
+
+def session_refusal(user, session, action):
+    """Why `user` may not confirm, cancel, rearrange or mark done this session, or None.
+
+    One answer for the buttons a match page shows and for the services that act.
+    """
+    from forum.accounts.models import utcnow
+
+    match = session.match
+    if not match.includes(user):
+        return "Only the two people in a match can change its sessions."
+    if action in ("confirm", "rearrange") and not _arrange_session(user, match):
+        return "This match isn't active, so its sessions can't be changed."
+    still_to_come = session.state in ("proposed", "confirmed") \
+        and session.starts_at > utcnow()
+    if action == "confirm":
+        if session.state != "proposed":
+            return "Only a proposed session can be confirmed."
+        if session.proposed_by_id == user.id:
+            return "The other person confirms the session you proposed."
+        if not still_to_come:
+            return "This session's time has passed: propose a new one."
+    elif action in ("cancel", "rearrange") and not still_to_come:
+        return "Only a session still to come can be cancelled or moved."
+    elif action == "done" and (session.state != "confirmed"
+                               or session.starts_at > utcnow()):
+        return "A session can be marked as done once it was confirmed and has started."
+    return None
+
+
+for _action in ("confirm", "cancel", "rearrange", "done"):
+    rule(f"session.{_action}")(
+        lambda user, session, action=_action: signed_in(user) and session is not None
+        and session_refusal(user, session, action) is None)
+
+
+@rule("match.end")
+def _end_match(user, match):
+    return match is not None and match.state == "active" and match.includes(user)
+
+
+@rule("match.concern")
+def _raise_concern(user, match):
+    """Either person in a match, whatever its state: a worry may come after it ended."""
+    return match is not None and signed_in(user) and match.includes(user)
+
+
+@rule("skills.manage")
+def _manage_skills_list(user, obj):
+    return is_staff(user)
+
+
+@rule("cohort.manage")
+def _manage_cohorts(user, obj):
+    return is_staff(user)
+
+
+@rule("safeguarding.review")
+def _review_safeguarding(user, obj):
+    return is_staff(user)

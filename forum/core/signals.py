@@ -24,3 +24,7 @@ ward_saved = _signals.signal("ward-saved")
 
 Receivers add their own rows (a ward's board) to the same session, so both arrive together.
 """
+
+user_blocked = _signals.signal("user-blocked")
+"""Sent when someone blocks another person, BEFORE the transaction commits. Sender: the User
+who blocked; `blocked`: the User they blocked. Receivers end what joins the two (matches)."""

@@ -142,6 +142,15 @@ def record_screening(obj, verdict):
                       needs_staff=any(label.startswith("threat") for label in verdict.labels))
 
 
+def hold_for_staff(obj, labels, reasons):
+    """Hold content for council staff alone (safeguarding): a case volunteers never see.
+
+    The caller has saved `obj` with status "held" and commits.
+    """
+    return _open_case(obj, source="safeguarding", automated=True, severity=80,
+                      labels=labels, reasons=reasons, needs_staff=True)
+
+
 def _where(obj):
     """The board and ward a piece of content belongs to, for moderators' scopes."""
     topic = getattr(obj, "topic", obj)
@@ -199,7 +208,8 @@ def get_reportable(kind_name, content_id, viewer):
             raise NotFound()
         return user
     kind = content.KINDS.get(kind_name)
-    obj = db.session.get(kind.model, content_id) if kind else None
+    # Private conversations have their own route to staff ("report a concern").
+    obj = db.session.get(kind.model, content_id) if kind and not kind.private else None
     if obj is None or not content.visible(obj, viewer):
         raise NotFound("There's nothing to report here: it may have been removed already.")
     return obj
@@ -227,7 +237,9 @@ def flag_content(reporter, kind_name, content_id, reason, note="", reporter_emai
     case = _case_for_report(obj, kind_name)
     case.flag_weight += weight
     case.severity = max(case.severity, 90 if reason in STAFF_REASONS else 40)
-    case.needs_staff = case.needs_staff or reason in STAFF_REASONS
+    # Any report about a young person goes straight to staff as well (DESIGN §5).
+    about_minor = author_id is not None and _is_minor(author_id)
+    case.needs_staff = case.needs_staff or reason in STAFF_REASONS or about_minor
     db.session.add(Flag(case=case, content_kind=kind_name, content_id=content_id,
                         reporter_id=reporter.id if reporter else None,
                         reporter_email=(reporter_email or "").strip()[:254],
@@ -245,6 +257,11 @@ def flag_content(reporter, kind_name, content_id, reason, note="", reporter_emai
         db.session.rollback()
         raise Invalid("reason", "You've already reported this.") from None
     return case, hidden
+
+
+def _is_minor(user_id):
+    user = db.session.get(User, user_id)
+    return user is not None and user.is_minor
 
 
 def _case_for_report(obj, kind_name):
@@ -266,11 +283,15 @@ def _case_for_report(obj, kind_name):
 
 
 def _scoped(query, moderator):
-    """Limit a case query to a volunteer's boards and wards (staff see everything)."""
+    """Limit a case query to a volunteer's boards and wards (staff see everything); private
+    conversations are never shown to volunteers."""
     from forum.core.policy import is_staff
 
     if is_staff(moderator):
         return query
+    private = [name for name, kind in content.KINDS.items() if kind.private]
+    if private:
+        query = query.where(Case.content_kind.not_in(private))
     scopes = db.session.execute(
         select(ModeratorScope).where(ModeratorScope.user_id == moderator.id)).scalars().all()
     if not scopes:

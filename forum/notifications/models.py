@@ -15,6 +15,8 @@ KINDS = {
     "followed_board": "started a topic on a board you follow",
     "moderation": "",
     "report_outcome": "",
+    "match": "",
+    "safeguarding": "",
 }
 
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Headings on the results page, one per kind of content, in this order.
 KIND_LABELS = {"topic": "Topics", "post": "Replies", "event": "Events",
-               "skill": "Skill listings", "news": "News"}
+               "listing": "Skill listings", "news": "News"}
 PER_PAGE = 20     # results on a page of one kind
 PREVIEW = 5       # results of each kind when every kind is shown
 QUERY_MAX = 200   # characters

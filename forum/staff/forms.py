@@ -1,7 +1,7 @@
 """Forms of the staff console."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, FloatField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts.models import ROLES
@@ -13,6 +13,13 @@ ROLE_CHOICES = [SelectChoice(role, role.title()) for role in ROLES]
 class WardForm(FlaskForm):
     name = StringField("Ward name", validators=[DataRequired("Give the ward a name."),
                                                 Length(max=80)])
+
+
+class WardCentreForm(FlaskForm):
+    latitude = FloatField("Latitude", validators=[Optional()],
+                          description="For example 53.4794 (north is positive).")
+    longitude = FloatField("Longitude", validators=[Optional()],
+                           description="For example -2.2453 (west of Greenwich is negative).")
 
 
 class UserSearchForm(FlaskForm):

@@ -65,7 +65,32 @@ def rename_ward(slug):
         else:
             flash(f"Ward renamed to {ward.name}.", "success")
             return redirect(url_for("staff.wards"))
-    return render_template("staff/ward_edit.html", ward=ward, form=form)
+    return _ward_page(ward, form, forms.WardCentreForm(obj=ward))
+
+
+def _ward_page(ward, form, centre_form):
+    status = 400 if form.errors or form.form_errors or centre_form.errors \
+        or centre_form.form_errors else 200
+    return render_template("staff/ward_edit.html", ward=ward, form=form,
+                           centre_form=centre_form), status
+
+
+@bp.route("/wards/<slug>/centre", methods=["POST"])
+@staff_only
+def ward_centre(slug):
+    """Set where the ward's centre is, for distances in the matchmaker."""
+    ward = accounts.get_ward(slug)
+    centre_form = forms.WardCentreForm()
+    if centre_form.validate_on_submit():
+        try:
+            accounts.set_ward_centre(current_user, ward, centre_form.latitude.data,
+                                     centre_form.longitude.data)
+        except DomainError as error:
+            show_error(centre_form, error)
+        else:
+            flash(f"Saved where {ward.name} is.", "success")
+            return redirect(url_for("staff.rename_ward", slug=ward.slug))
+    return _ward_page(ward, forms.WardForm(obj=ward), centre_form)
 
 
 @bp.route("/users")

@@ -271,6 +271,15 @@ def test_a_report_opens_a_case_with_its_reason_and_note(people, topic):
     assert reload(post).status == "published"
 
 
+def test_a_report_about_a_young_person_goes_to_staff(people, topic, make_user):
+    young = make_user("kid", age_band="16_17")
+    post = create_reply(young, topic, "My band is playing on Saturday")
+    case, _ = services.flag_content(people.grace, "post", post.id, "spam")
+    assert case.needs_staff
+    adults_case, _ = services.flag_content(people.grace, "user", people.sam.id, "harassment")
+    assert not adults_case.needs_staff
+
+
 def test_reporting_the_same_thing_twice_is_refused_politely(people, topic):
     post = flagged_reply(people, topic)
     with pytest.raises(Invalid) as refused:

@@ -94,6 +94,32 @@ def test_rename_to_a_taken_name_is_refused(client, staff, make_ward):
     assert page.error_for("name") == "There is already a ward with that name."
 
 
+def test_staff_set_where_a_ward_is(client, staff, make_ward, app):
+    ward = make_ward("Hollins Park")
+    response = client.post(f"/staff/wards/{ward.slug}/centre",
+                           data={"latitude": "53.4794", "longitude": "-2.2453"})
+    assert response.headers["Location"] == f"/staff/wards/{ward.slug}"
+    with app.app_context():
+        saved = db.session.get(Ward, ward.id)
+        assert (saved.latitude, saved.longitude) == (53.4794, -2.2453)
+    assert audit_rows(client)[0][2] == "ward.centre"
+
+
+def test_a_ward_centre_needs_both_numbers_in_range(client, staff, make_ward, app):
+    ward = make_ward("Hollins Park")
+    response = client.post(f"/staff/wards/{ward.slug}/centre", data={"latitude": "53.4"})
+    assert response.status_code == 400
+    page = Page(response)
+    assert page.error_for("latitude") == ("Give both the latitude and the longitude, or "
+                                          "neither.")
+    page = Page(client.post(f"/staff/wards/{ward.slug}/centre",
+                            data={"latitude": "153.4", "longitude": "2"}))
+    assert "Latitude runs from -90 to 90" in page.error_for("latitude")
+    assert page.value("latitude") == "153.4"
+    with app.app_context():
+        assert db.session.get(Ward, ward.id).latitude is None
+
+
 def test_unknown_ward_is_404(client, staff):
     assert client.get("/staff/wards/atlantis").status_code == 404
 

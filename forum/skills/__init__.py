@@ -1,0 +1,1 @@
+"""Skills swap and mentoring: listings, the matchmaker, matches, safeguarding, cohorts."""
