@@ -113,10 +113,13 @@ def register_blueprints(app):
     from forum.moderation.views import bp as moderation_bp
     from forum.notifications.views import bp as notifications_bp
     from forum.search.views import bp as search_bp
+    from forum.skills import match_views  # noqa: F401  (its routes join the skills blueprint)
+    from forum.skills.staff_views import bp as skills_staff_bp
+    from forum.skills.views import bp as skills_bp
     from forum.staff.views import bp as staff_bp
 
-    for blueprint in (core_bp, accounts_bp, boards_bp, notifications_bp, staff_bp, search_bp,
-                      moderation_bp):
+    for blueprint in (core_bp, accounts_bp, boards_bp, skills_bp, notifications_bp, staff_bp,
+                      skills_staff_bp, search_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 

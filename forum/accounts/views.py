@@ -22,6 +22,8 @@ from forum.core.policy import can
 from forum.core.security import safe_next_url
 from forum.errors import DomainError
 from forum.extensions import limiter
+from forum.skills import matches as skills_matches
+from forum.skills import services as skills_services
 
 bp = Blueprint("accounts", __name__)
 
@@ -289,9 +291,39 @@ def profile(username):
     user = services.get_profile(username)
     if not can(current_user, "profile.view", user):
         abort(404)
+    full = can(current_user, "profile.view_full", user)
     return render_template(
-        "accounts/profile.html", person=user,
-        full=can(current_user, "profile.view_full", user),
+        "accounts/profile.html", person=user, full=full,
         can_edit=can(current_user, "profile.edit", user),
         can_see_private=can(current_user, "user.view_private", user),
+        # A young person's time credits are part of their private profile.
+        credits=skills_matches.time_credit_summary(user) if full else None,
+        listings=[listing for listing in skills_services.list_own_listings(user)
+                  if listing.is_open and can(current_user, "listing.view", listing)],
+        blocked=current_user.is_authenticated and services.has_blocked(current_user, user),
+        can_block=can(current_user, "user.block", user),
     )
+
+
+@bp.route("/u/<username>/block", methods=["POST"])
+@login_required
+def block(username):
+    """Block someone: they can't ask you for a match or message you; open matches end."""
+    user = services.get_profile(username)
+    if ActionForm().validate_on_submit():
+        services.block_user(current_user, user)
+        flash(f"You've blocked {user.first_name if user.is_minor else user.name}. They can't "
+              "ask you for a match or message you, and any match between you has ended.",
+              "success")
+    return redirect(url_for("accounts.profile", username=user.username))
+
+
+@bp.route("/u/<username>/unblock", methods=["POST"])
+@login_required
+def unblock(username):
+    """Take a block back."""
+    user = services.get_profile(username)
+    if ActionForm().validate_on_submit():
+        services.unblock_user(current_user, user)
+        flash(f"You've unblocked {user.first_name if user.is_minor else user.name}.", "success")
+    return redirect(url_for("accounts.profile", username=user.username))
