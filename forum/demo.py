@@ -45,7 +45,35 @@ PEOPLE = (
      "Lived here all my life. Worried about the market."),
     ("newbie", "", "Northgate", 30, [], False, [],
      ""),
+    # The skills swap and the spring mentoring cohort.
+    ("priya", "Priya Sharma", "Northgate", 39, [], True, ["English", "Hindi", "Punjabi"],
+     "Software engineer. Happy to help young people get into coding."),
+    ("sean", "Sean Gallagher", "Eastbrook", 66, [], True, ["English"],
+     "Retired electrician. I offer job visits and help with CVs for the trades."),
+    ("owen", "Owen Price", "Riverside", 31, [], False, ["English", "Welsh"],
+     "Guitar teacher by day. Trying to learn Polish for my partner's family."),
+    ("gordon", "Gordon Reid", "Millfield", 55, [], False, ["English"],
+     "Plumber. Used to mentor at the youth club."),
+    ("zara", "Zara Ahmed", "St Anne's", 14, [], False, ["English", "Urdu"],
+     "Year 9. I love drawing and want to learn to code games."),
+    ("mia", "Mia Novak", "Millfield", 16, [], False, ["English", "Polish"],
+     "College student, thinking about becoming an electrician."),
+    ("ella", "Ella Wright", "Hollins Park", 17, [], False, ["English"],
+     "Sixth-former, interested in accountancy and money."),
+    ("kofi", "Kofi Mensah", "Northgate", 19, [], False, ["English", "Twi"],
+     "Looking for an apprenticeship; good with phones and video editing."),
+    ("jamal", "Jamal Osman", "Eastbrook", 22, [], False, ["English", "Somali", "Arabic"],
+     "Graduate, want to start a small business. Can teach Arabic."),
+    ("noah", "Noah Evans", "Riverside", 20, [], False, ["English", "Welsh"],
+     "Apprentice joiner. Want help with maths for my course."),
 )
+
+# Ward centres (latitude, longitude), so the matchmaker can say how far apart people live.
+WARD_CENTRES = {
+    "Riverside": (53.4794, -2.2453), "Northgate": (53.4938, -2.2391),
+    "St Anne's": (53.4821, -2.2195), "Millfield": (53.4662, -2.2312),
+    "Eastbrook": (53.4750, -2.1957), "Hollins Park": (53.4590, -2.2089),
+}
 
 
 def already_loaded():
@@ -66,9 +94,11 @@ def load(app):
     from forum.boards import demo as boards_demo
     from forum.boards.services import ensure_ward_board
     from forum.moderation import demo as moderation_demo
+    from forum.skills import demo as skills_demo
 
     today = date.today()
-    wards = {name: Ward(name=name, slug=slugify(name)) for name in WARDS}
+    wards = {name: Ward(name=name, slug=slugify(name), latitude=WARD_CENTRES[name][0],
+                        longitude=WARD_CENTRES[name][1]) for name in WARDS}
     db.session.add_all(wards.values())
     db.session.flush()
     for ward in wards.values():
@@ -104,4 +134,5 @@ def load(app):
     db.session.commit()
     boards_demo.load(users)
     moderation_demo.load(users)
+    skills_demo.load(users)
     return people
