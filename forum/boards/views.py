@@ -7,10 +7,9 @@ from flask_login import current_user, login_required
 
 from forum.boards import forms, services
 from forum.core.cache import cacheable, cached_page
-from forum.core.forms import ActionForm, flash_if_held, nudge_id_of, reconsider, show_error
+from forum.core.forms import ActionForm, flash_if_held, form_status, submit_text
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
-from forum.moderation.services import NeedsReconsideration
 
 bp = Blueprint("boards", __name__)
 
@@ -59,21 +58,14 @@ def new_topic(slug):
     """Start a topic on a board."""
     board = services.get_board(slug)
     form = forms.TopicForm()
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            topic = services.start_topic(current_user, board, form.title.data, form.body.data,
-                                         nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash_if_held(topic)
-            return redirect(url_for("boards.topic", topic_id=topic.id))
+    topic, nudge = submit_text(form, lambda nudge_id: services.start_topic(
+        current_user, board, form.title.data, form.body.data, nudge_id=nudge_id))
+    if topic is not None:
+        flash_if_held(topic)
+        return redirect(url_for("boards.topic", topic_id=topic.id))
     return render_template("boards/new_topic.html", board=board, form=form, nudge=nudge,
                            can_start=can(current_user, "topic.create", board)), \
-        400 if form.errors or form.form_errors else 200
+        form_status(form)
 
 
 @bp.route("/t/<int:topic_id>")
@@ -126,18 +118,11 @@ def reply(topic_id):
     """Add a reply; on a problem, show the topic again with the text kept."""
     topic = services.get_topic(topic_id, current_user)
     form = forms.ReplyForm()
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            post = services.reply_to_topic(current_user, topic, form.body.data,
-                                           nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash_if_held(post)
-            return redirect(_post_url(post, current_user))
+    post, nudge = submit_text(form, lambda nudge_id: services.reply_to_topic(
+        current_user, topic, form.body.data, nudge_id=nudge_id))
+    if post is not None:
+        flash_if_held(post)
+        return redirect(_post_url(post, current_user))
     return _render_topic(topic, form, nudge), 200 if nudge else 400
 
 
@@ -158,22 +143,15 @@ def edit_post(post_id):
     if request.method == "GET":
         form.body.data = post.body_source
         form.title.data = post.topic.title
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            services.edit_post(current_user, post, form.body.data,
-                               form.title.data if post.is_opening else None,
-                               nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Your changes are saved.", "success")
-            flash_if_held(post)
-            return redirect(_post_url(post, current_user))
+    saved, nudge = submit_text(form, lambda nudge_id: services.edit_post(
+        current_user, post, form.body.data, form.title.data if post.is_opening else None,
+        nudge_id=nudge_id))
+    if saved is not None:
+        flash("Your changes are saved.", "success")
+        flash_if_held(post)
+        return redirect(_post_url(post, current_user))
     return render_template("boards/edit_post.html", post=post, form=form, nudge=nudge), \
-        400 if form.errors or form.form_errors else 200
+        form_status(form)
 
 
 @bp.route("/p/<int:post_id>/delete", methods=["GET", "POST"])

@@ -1,9 +1,12 @@
 """Small helpers shared by every domain's views for turning domain errors into form errors."""
 
+from datetime import datetime
+
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, TimeField
 
-from forum.errors import Invalid
+from forum.errors import DomainError, Invalid
 
 
 class ActionForm(FlaskForm):
@@ -36,7 +39,70 @@ def reconsider(form, prompt):
     return prompt
 
 
+def submit_text(form, write):
+    """Validate a form of user text and call `write(nudge_id)`, one service.
+
+    Returns (result, nudge): the result when it went ahead; the nudge when the author is asked
+    to reconsider (show it above the form, whose hidden nudge_id now carries it); (None, None)
+    when the form or the service refused, with the errors on the form.
+    """
+    from forum.moderation.services import NeedsReconsideration
+
+    if not form.validate_on_submit():
+        return None, None
+    try:
+        return write(nudge_id_of(form)), None
+    except NeedsReconsideration as prompt:
+        return None, reconsider(form, prompt)
+    except DomainError as error:
+        show_error(form, error)
+        return None, None
+
+
 def flash_if_held(item):
     if not item.is_published:
         flash("Thanks. What you wrote is waiting for a moderator to check it; only you can "
               "see it until then. We'll let you know what they decide.", "info")
+
+
+# --- fields that say plainly what they want when they cannot read a value ----------------------
+
+
+class DayField(DateField):
+    """A YYYY-MM-DD date that says plainly what it wants when it cannot read one."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a date like 2026-03-27.") from None
+
+
+class ClockField(TimeField):
+    """A 24-hour HH:MM time, with a plain message when it cannot read one."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip()[:5], "%H:%M").time()
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a time like 18:30.") from None
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a whole number, like 60.") from None

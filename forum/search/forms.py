@@ -1,26 +1,12 @@
 """The search form: a GET form, so results have addresses people can share and bookmark."""
 
-from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from forum.core.forms import DayField
 from forum.search.services import QUERY_MAX
-
-
-class DayField(DateField):
-    """A YYYY-MM-DD date that says plainly what it wants when it cannot read one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a date like 2026-03-27.") from None
 
 
 class SearchForm(FlaskForm):

@@ -1,15 +1,11 @@
 """Forms for the skills swap. Checks that need the database or the safeguarding rules live in
 services, which report them back per field (`Invalid("venue", ...)` lands beside `venue`)."""
 
-from datetime import datetime
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SearchField,
     SelectChoice,
@@ -17,11 +13,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forum.core.forms import ClockField, DayField, WholeNumberField
 from forum.skills.models import (
     DAY_NAMES,
     FORMATS,
@@ -48,6 +44,7 @@ def slot_label(slot):
     return f"{DAY_NAMES[day]} {part}"
 
 
+
 class CheckboxesField(SelectMultipleField):
     """A group of checkboxes; services say which values they accept."""
 
@@ -57,46 +54,6 @@ class CheckboxesField(SelectMultipleField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, **kwargs)
-
-
-class DayField(DateField):
-    """A YYYY-MM-DD date that says plainly what it wants when it cannot read one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a date like 2026-03-27.") from None
-
-
-class ClockField(TimeField):
-    """A 24-hour HH:MM time, with a plain message when it cannot read one."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(valuelist[0].strip()[:5], "%H:%M").time()
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a time like 18:30.") from None
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0])
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a whole number, like 60.") from None
 
 
 # --- browsing and listings -------------------------------------------------------------------

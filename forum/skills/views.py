@@ -5,18 +5,10 @@ from flask_login import current_user, login_required
 
 from forum.accounts import services as accounts
 from forum.accounts import tokens
-from forum.core.forms import (
-    ActionForm,
-    flash_if_held,
-    form_status,
-    nudge_id_of,
-    reconsider,
-    show_error,
-)
+from forum.core.forms import ActionForm, flash_if_held, form_status, show_error, submit_text
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import limiter
-from forum.moderation.services import NeedsReconsideration
 from forum.skills import forms, matches, safeguarding, services
 from forum.skills.models import (
     DAY_NAMES,
@@ -166,19 +158,12 @@ def _listing_fields(form):
 def new_listing():
     """Offer a skill, or ask for one."""
     form = _listing_form()
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            listing = services.create_listing(current_user, *_listing_fields(form),
-                                              nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Your listing is up. The matchmaker will suggest people who fit.", "success")
-            flash_if_held(listing)
-            return redirect(url_for("skills.listing", listing_id=listing.id))
+    listing, nudge = submit_text(form, lambda nudge_id: services.create_listing(
+        current_user, *_listing_fields(form), nudge_id=nudge_id))
+    if listing is not None:
+        flash("Your listing is up. The matchmaker will suggest people who fit.", "success")
+        flash_if_held(listing)
+        return redirect(url_for("skills.listing", listing_id=listing.id))
     return render_template("skills/listing_form.html", form=form, nudge=nudge, listing=None,
                            can_take_part=can(current_user, "skills.take_part")), form_status(form)
 
@@ -191,19 +176,12 @@ def edit_listing(listing_id):
     if not can(current_user, "listing.edit", listing):
         abort(403)
     form = _listing_form(listing)
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            services.update_listing(current_user, listing, *_listing_fields(form),
-                                    nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Your changes are saved.", "success")
-            flash_if_held(listing)
-            return redirect(url_for("skills.listing", listing_id=listing.id))
+    saved, nudge = submit_text(form, lambda nudge_id: services.update_listing(
+        current_user, listing, *_listing_fields(form), nudge_id=nudge_id))
+    if saved is not None:
+        flash("Your changes are saved.", "success")
+        flash_if_held(listing)
+        return redirect(url_for("skills.listing", listing_id=listing.id))
     return render_template("skills/listing_form.html", form=form, nudge=nudge, listing=listing,
                            can_take_part=True), form_status(form)
 
@@ -279,17 +257,17 @@ def _strength(score):
 def suggestions():
     """People the matchmaker suggests for me, best first, each with the reasons."""
     ranked, people = services.suggest_matches(current_user)
+    # Everyone suggested has passed the pair rule; what can still stop a request is about the
+    # viewer (an under-16 still waiting for a guardian's consent), the same for every row.
+    refusal = services.why_not_request_anyone(current_user)
     rows = []
     for suggestion in ranked:
-        person = people[suggestion.id]
         fit = suggestion.fit
         claim = (fit.offered if suggestion.gives else fit.wanted) if fit else None
-        may_request = can(current_user, "match.request", person)
-        rows.append({"person": person, "suggestion": suggestion,
+        rows.append({"person": people[suggestion.id], "suggestion": suggestion,
                      "strength": _strength(suggestion.score),
                      "listing_id": claim.listing_id if claim else None,
-                     "may_request": may_request,
-                     "refusal": None if may_request else why_not(person)})
+                     "may_request": refusal is None, "refusal": refusal})
     has_listing = bool(ranked) or any(listing.is_open and listing.is_published
                                       for listing in services.list_own_listings(current_user))
     return render_template("skills/suggestions.html", rows=rows, has_listing=has_listing)
@@ -310,22 +288,15 @@ def request_match(username):
     form = forms.RequestForm()
     if request.method == "GET" and listing is not None and listing.formats:
         form.format.data = listing.formats[0]
-    nudge = None
-    if form.validate_on_submit():
-        try:
-            match = matches.request_match(current_user, partner, form.format.data,
-                                          form.body.data, listing=listing,
-                                          nudge_id=nudge_id_of(form))
-        except NeedsReconsideration as prompt:
-            nudge = reconsider(form, prompt)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Your request is sent. We'll let you know when they answer.", "success")
-            if any(not message.is_published
-                   for message in matches.list_messages(match, current_user)):
-                flash("Your message is waiting for a check before they can read it.", "info")
-            return redirect(url_for("skills.match", match_id=match.id))
+    match, nudge = submit_text(form, lambda nudge_id: matches.request_match(
+        current_user, partner, form.format.data, form.body.data, listing=listing,
+        nudge_id=nudge_id))
+    if match is not None:
+        flash("Your request is sent. We'll let you know when they answer.", "success")
+        if any(not message.is_published
+               for message in matches.list_messages(match, current_user)):
+            flash("Your message is waiting for a check before they can read it.", "info")
+        return redirect(url_for("skills.match", match_id=match.id))
     return render_template(
         "skills/request.html", partner=partner, listing=listing, form=form, nudge=nudge,
         suggestion=services.explain_pair(current_user, partner),
