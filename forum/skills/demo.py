@@ -2,7 +2,7 @@
 state, time credits, a held message and a concern for staff, and a cohort ready to match."""
 
 import contextlib
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -151,7 +151,7 @@ def _session_held(match, giver, learner, days_ago, venue, minutes=60):
     session = matches.propose_session(giver, match, date.today() + timedelta(days=1),
                                       time(17, 30), minutes, venue, True, giver.id)
     matches.confirm_session(learner, session)
-    session.starts_at = utcnow() - timedelta(days=days_ago)
+    session.starts_at = datetime.combine(date.today() - timedelta(days=days_ago), time(16, 30))
     db.session.commit()
     matches.mark_session_done(learner, session)
     return session

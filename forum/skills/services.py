@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from forum.accounts.models import Block, User, Ward, utcnow
 from forum.accounts.services import blocked_ids, slugify
 from forum.core import audit, content, signals
-from forum.core.policy import is_staff, require
-from forum.core.safeguarding import Party
+from forum.core.policy import can, is_staff, require
+from forum.core.safeguarding import Party, pair_refusal
 from forum.errors import Invalid, NotFound
 from forum.extensions import db
 from forum.moderation import services as moderation
@@ -317,15 +317,9 @@ def redact_listing(listing, redacted_text):
 
 def get_listing(listing_id, viewer):
     listing = db.session.get(Listing, listing_id)
-    if listing is None or not _can_view_listing(viewer, listing):
+    if listing is None or not can(viewer, "listing.view", listing):
         raise NotFound("This listing doesn't exist, or isn't visible to you.")
     return listing
-
-
-def _can_view_listing(viewer, listing):
-    from forum.core.policy import can
-
-    return can(viewer, "listing.view", listing)
 
 
 def young_listings_visible_to(viewer):
@@ -461,6 +455,15 @@ def open_listings_by_author(author_ids=None):
     return by_author
 
 
+def _open_partner_ids(user):
+    rows = db.session.execute(
+        select(Match.requester_id, Match.partner_id).where(
+            Match.state.in_(("requested", "active")),
+            or_(Match.requester_id == user.id, Match.partner_id == user.id))
+    ).all()
+    return {person for row in rows for person in row} - {user.id}
+
+
 def suggest_matches(viewer, limit=20):
     """People the matchmaker suggests for `viewer`, best first, each with its reasons.
 
@@ -481,10 +484,23 @@ def suggest_matches(viewer, limit=20):
     # but any request waits for the consent (the pair rule refuses it).
     if seeker.party.age_band == "under_16":
         seeker.party = replace(seeker.party, guardian_consent=True)
-    others = [profile for profile in profiles if profile.id != viewer.id]
+    # People already in a request or match with the viewer carry on there instead.
+    partners = _open_partner_ids(viewer)
+    others = [profile for profile in profiles
+              if profile.id != viewer.id and profile.id not in partners]
     ranked = matching.rank(seeker, others, catalogue(), ward_locations(), limit=limit)
     users_by_id = {user.id: user for user in users}
     return ranked, users_by_id
+
+
+def why_not_request_anyone(user):
+    """What stops `user` asking anyone for a match, whoever they are (an unconfirmed e-mail, a
+    mute, a guardian's consent not yet given), or None."""
+    if not can(user, "skills.take_part"):
+        return why_not_take_part(user)
+    # The pair rule itself, against a stand-in verified mentor who welcomes everyone.
+    welcoming_mentor = Party(id=0, verified_mentor=True, open_to_matches=True)
+    return pair_refusal(party_of(user), welcoming_mentor, reaching_out=True)
 
 
 def explain_pair(viewer, other):
