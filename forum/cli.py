@@ -10,12 +10,14 @@ from forum.errors import DomainError
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(users)
+    from forum.events.commands import events_group
     from forum.moderation.commands import moderation_group
     from forum.search.commands import search_group
     from forum.skills.commands import skills_group
 
     app.cli.add_command(search_group)
     app.cli.add_command(skills_group)
+    app.cli.add_command(events_group)
     app.cli.add_command(moderation_group)
     app.cli.add_command(notify)
 

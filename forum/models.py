@@ -12,6 +12,7 @@ from forum.boards.models import (
     TopicRead,
 )
 from forum.core.audit import AuditEntry
+from forum.events.models import CalendarFeed, Event, EventException, OccurrenceCount, Rsvp
 from forum.moderation.models import (
     Appeal,
     Case,
@@ -48,4 +49,5 @@ __all__ = [
     "UserSession", "Ward", "Block", "Cohort", "CohortMember", "CohortPlacement",
     "GuardianConsent", "Listing", "Match", "MatchFeedback", "MatchMessage", "MatchProfile",
     "MatchSession", "SafeguardingConcern", "Skill", "SkillCategory", "TimeCredit",
+    "CalendarFeed", "Event", "EventException", "OccurrenceCount", "Rsvp",
 ]

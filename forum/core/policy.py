@@ -436,3 +436,43 @@ def _manage_cohorts(user, obj):
 @rule("safeguarding.review")
 def _review_safeguarding(user, obj):
     return is_staff(user)
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+@rule("event.create")
+def _create_event(user, obj):
+    return can_write(user)
+
+
+@rule("event.edit")
+def _edit_event(user, event):
+    """The organiser, or council staff; not once moderators removed it."""
+    if event is None or event.status in ("removed", "deleted"):
+        return False
+    return (is_self(user, event.author) and can_write(user)) or is_staff(user)
+
+
+@rule("event.rsvp")
+def _rsvp(user, event):
+    if not (signed_in(user) and user.is_verified) or event is None:
+        return False
+    if event.status != "published" or event.is_cancelled:
+        return False
+    return not (event.suitable_for == "adults" and user.is_minor)
+
+
+@rule("event.attendees")
+def _see_attendees(user, event):
+    return event is not None and (is_self(user, event.author) or is_staff(user))
+
+
+@rule("event.publish_official")
+def _publish_official(user, obj):
+    return is_staff(user)
+
+
+@rule("event.import")
+def _import_events(user, obj):
+    return is_staff(user)

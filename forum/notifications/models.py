@@ -17,6 +17,7 @@ KINDS = {
     "report_outcome": "",
     "match": "",
     "safeguarding": "",
+    "event": "",
 }
 
 

@@ -1,0 +1,298 @@
+"""RSVPs: going, not going, the waiting list and its promotions; attendee lists; reminders.
+
+Places are counted in `event_occurrence_counts` and taken with one conditional UPDATE
+("going = going + 1 WHERE going < capacity"), so an occurrence is never overbooked however
+many people press "Going" at once, on SQLite or PostgreSQL.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import url_for
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from forum.accounts.models import User, utcnow
+from forum.core.policy import require
+from forum.errors import DomainError, NotFound
+from forum.events import recurrence
+from forum.events.models import Event, OccurrenceCount, Rsvp
+from forum.events.services import local_label, zone
+from forum.extensions import db
+from forum.notifications.mail import send_email
+from forum.notifications.services import notify_person
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def going_counts(occurrences):
+    """{(event id, original start): people going} for these occurrences, in one query."""
+    keys = {occurrence.key for occurrence in occurrences}
+    if not keys:
+        return {}
+    event_ids = {event_id for event_id, _ in keys}
+    rows = db.session.execute(
+        select(OccurrenceCount.event_id, OccurrenceCount.occurrence_start, OccurrenceCount.going)
+        .where(OccurrenceCount.event_id.in_(event_ids))
+    ).all()
+    return {(event_id, start): going for event_id, start, going in rows
+            if (event_id, start) in keys}
+
+
+def my_answers(viewer, occurrences):
+    """{(event id, original start): "going" | "waitlist" | "not_going"} for the viewer."""
+    if not getattr(viewer, "is_authenticated", False) or not occurrences:
+        return {}
+    keys = {occurrence.key for occurrence in occurrences}
+    rows = db.session.execute(
+        select(Rsvp.event_id, Rsvp.occurrence_start, Rsvp.state)
+        .where(Rsvp.user_id == viewer.id,
+               Rsvp.event_id.in_({event_id for event_id, _ in keys}))
+    ).all()
+    return {(event_id, start): state for event_id, start, state in rows
+            if (event_id, start) in keys}
+
+
+def waitlist_position(viewer, occurrence):
+    mine = db.session.execute(
+        select(Rsvp).where(Rsvp.event_id == occurrence.event.id,
+                           Rsvp.occurrence_start == occurrence.original_start,
+                           Rsvp.user_id == viewer.id, Rsvp.state == "waitlist")
+    ).scalar_one_or_none()
+    if mine is None:
+        return None
+    return db.session.execute(
+        select(func.count(Rsvp.id)).where(
+            Rsvp.event_id == mine.event_id, Rsvp.occurrence_start == mine.occurrence_start,
+            Rsvp.state == "waitlist",
+            or_(Rsvp.created_at < mine.created_at,
+                (Rsvp.created_at == mine.created_at) & (Rsvp.id <= mine.id)))
+    ).scalar_one()
+
+
+def list_attendees(actor, event, original_start):
+    """(going, waiting) for one occurrence, for its organiser and staff."""
+    require(actor, "event.attendees", event)
+    rows = db.session.execute(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.occurrence_start == original_start,
+                           Rsvp.state.in_(("going", "waitlist")))
+        .options(selectinload(Rsvp.user)).order_by(Rsvp.created_at, Rsvp.id)
+    ).scalars().all()
+    return ([row for row in rows if row.state == "going"],
+            [row for row in rows if row.state == "waitlist"])
+
+
+def list_my_events(user, limit=50):
+    """Occurrences the person is going to or waiting for, soonest first."""
+    rows = db.session.execute(
+        select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.state.in_(("going", "waitlist")),
+                           Rsvp.occurrence_start >= utcnow() - timedelta(days=1))
+        .options(selectinload(Rsvp.event)).order_by(Rsvp.occurrence_start).limit(limit)
+    ).scalars().all()
+    found = []
+    for row in rows:
+        occurrence = recurrence.occurrence_at(row.event, row.occurrence_start, zone())
+        if occurrence is not None and not row.event.is_cancelled:
+            found.append((occurrence, row.state))
+    return found
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+def _counter_insert():
+    dialect = db.session.get_bind().dialect.name
+    return (postgres_insert if dialect == "postgresql" else sqlite_insert)(
+        OccurrenceCount.__table__)
+
+
+def _ensure_counter(event, original_start):
+    db.session.execute(_counter_insert().values(
+        event_id=event.id, occurrence_start=original_start, going=0
+    ).on_conflict_do_nothing(index_elements=["event_id", "occurrence_start"]))
+
+
+def _take_place(event, original_start):
+    """Take one place if there is one; True when taken. Atomic: one conditional UPDATE."""
+    _ensure_counter(event, original_start)
+    query = update(OccurrenceCount).where(
+        OccurrenceCount.event_id == event.id,
+        OccurrenceCount.occurrence_start == original_start)
+    if event.capacity is not None:
+        query = query.where(OccurrenceCount.going < event.capacity)
+    return db.session.execute(query.values(going=OccurrenceCount.going + 1)).rowcount == 1
+
+
+def _give_back_place(event, original_start):
+    db.session.execute(update(OccurrenceCount).where(
+        OccurrenceCount.event_id == event.id, OccurrenceCount.occurrence_start == original_start,
+        OccurrenceCount.going > 0).values(going=OccurrenceCount.going - 1))
+
+
+def rsvp(actor, event, original_start, going):
+    """Answer for one occurrence. Returns the state: "going", "waitlist" or "not_going".
+
+    Going takes a place while there is one, otherwise a place on the waiting list. Not going
+    gives a place back, and the first person waiting gets it (and is told).
+    """
+    occurrence = recurrence.occurrence_at(event, original_start, zone())
+    require(actor, "event.rsvp", event, message=_why_not_rsvp(actor, event))
+    if occurrence is None:
+        raise NotFound("This event doesn't happen on that date.")
+    if occurrence.ends_at <= utcnow():
+        raise DomainError("This event has already happened.")
+    mine = db.session.execute(
+        select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.occurrence_start == original_start,
+                           Rsvp.user_id == actor.id)
+    ).scalar_one_or_none()
+    current = mine.state if mine else "not_going"
+    if going and current in ("going", "waitlist"):
+        return current
+    if not going and current == "not_going":
+        return current
+    now = utcnow()
+    if mine is None:
+        mine = Rsvp(event_id=event.id, occurrence_start=original_start, user_id=actor.id,
+                    state="not_going", created_at=now)
+        db.session.add(mine)
+    if going:
+        mine.state = "going" if _take_place(event, original_start) else "waitlist"
+        mine.created_at = now  # a place in the queue dates from asking
+    else:
+        mine.state = "not_going"
+    mine.updated_at = now
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person answered twice at once; the first answer stands
+        db.session.rollback()
+        raise DomainError("We got two answers from you at once; here is where you stand.") \
+            from None
+    if current == "going" and not going:
+        _give_back_place(event, original_start)
+        _promote(event, original_start)
+    db.session.commit()
+    return mine.state
+
+
+def _why_not_rsvp(actor, event):
+    if not getattr(actor, "is_authenticated", False):
+        return "Sign in to say you're going."
+    if event.is_cancelled:
+        return "This event is cancelled."
+    if event.suitable_for == "adults" and actor.is_minor:
+        return "This event is for adults only."
+    if not actor.is_verified:
+        return "Confirm your e-mail address before you RSVP."
+    return "You can't RSVP to this event."
+
+
+def _promote(event, original_start):
+    """Give free places to the people waiting longest; tell each one (caller commits)."""
+    while True:
+        waiting = db.session.execute(
+            select(Rsvp).where(Rsvp.event_id == event.id,
+                               Rsvp.occurrence_start == original_start,
+                               Rsvp.state == "waitlist")
+            .order_by(Rsvp.created_at, Rsvp.id).limit(1)
+        ).scalar_one_or_none()
+        if waiting is None or not _take_place(event, original_start):
+            return
+        claimed = db.session.execute(
+            update(Rsvp).where(Rsvp.id == waiting.id, Rsvp.state == "waitlist")
+            .values(state="going", promoted_at=utcnow(), updated_at=utcnow())
+        ).rowcount
+        if not claimed:  # they left the list a moment ago: give the place back, look again
+            _give_back_place(event, original_start)
+            continue
+        db.session.refresh(waiting)
+        _tell_promoted(waiting, event, original_start)
+
+
+def _tell_promoted(row, event, original_start):
+    summary = f"A place came up: you're going to {event.title} on {local_label(original_start)}"
+    link = url_for("events.event", event_id=event.id, on=occurrence_param(original_start))
+    notify_person(row.user_id, "event", summary, link)
+    user = db.session.get(User, row.user_id)
+    if user is not None and user.email and user.state == "active":
+        send_email(user.email, "A place came up for you", "event_promoted", user=user,
+                   event=event, when=local_label(original_start),
+                   link=url_for("events.event", event_id=event.id,
+                                on=occurrence_param(original_start), _external=True))
+
+
+def fill_from_waiting_lists(event):
+    """After places were added: give them to the people waiting, occurrence by occurrence."""
+    for start in db.session.execute(
+            select(Rsvp.occurrence_start).where(Rsvp.event_id == event.id,
+                                                Rsvp.state == "waitlist").distinct()
+    ).scalars().all():
+        _promote(event, start)
+
+
+def occurrence_param(original_start):
+    """How an occurrence is named in addresses: its original start, as UTC."""
+    return f"{original_start:%Y%m%dT%H%M%S}Z"
+
+
+def parse_occurrence_param(text):
+    try:
+        return datetime.strptime((text or "").rstrip("Z"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise NotFound("That date isn't one this event happens on.") from None
+
+
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def send_reminders(now=None):
+    """Remind everyone going to something tomorrow (local day): in-app and by e-mail.
+
+    Safe to run twice: each RSVP is claimed with a conditional UPDATE before its reminder is
+    sent. Returns how many reminders were sent.
+    """
+    now = now or utcnow()
+    tomorrow = recurrence.to_local(now, zone()).date() + timedelta(days=1)
+    since, until = recurrence.local_day_bounds(tomorrow, zone())
+    sent = 0
+    events = db.session.execute(
+        select(Event).where(Event.status == "published", Event.cancelled_at.is_(None),
+                            Event.starts_at < until,
+                            or_(Event.repeats_until.is_(None), Event.repeats_until > since))
+    ).scalars().all()
+    for event in events:
+        for occurrence in recurrence.occurrences(event, since, until, zone()):
+            if occurrence.starts_at < since:
+                continue  # began before tomorrow: reminded then
+            rows = db.session.execute(
+                select(Rsvp).where(Rsvp.event_id == event.id,
+                                   Rsvp.occurrence_start == occurrence.original_start,
+                                   Rsvp.state == "going", Rsvp.reminded_at.is_(None))
+                .options(selectinload(Rsvp.user))
+            ).scalars().all()
+            for row in rows:
+                claimed = db.session.execute(
+                    update(Rsvp).where(Rsvp.id == row.id, Rsvp.reminded_at.is_(None))
+                    .values(reminded_at=now)).rowcount
+                if not claimed:
+                    continue
+                _remind(row.user, event, occurrence)
+                db.session.commit()
+                sent += 1
+    return sent
+
+
+def _remind(user, event, occurrence):
+    when = local_label(occurrence.starts_at)
+    link = url_for("events.event", event_id=event.id,
+                   on=occurrence_param(occurrence.original_start))
+    notify_person(user.id, "event", f"Tomorrow: {event.title}, {when}", link)
+    if user.email and user.state == "active" and user.is_verified:
+        send_email(user.email, f"Tomorrow: {event.title}", "event_reminder", user=user,
+                   event=event, when=when,
+                   link=url_for("events.event", event_id=event.id,
+                                on=occurrence_param(occurrence.original_start),
+                                _external=True))
