@@ -117,6 +117,9 @@ class Config:
     GUARDIAN_WITHDRAW_MAX_AGE = timedelta(days=800)
     # Safeguarding concerns are also e-mailed here when set (the council's safeguarding lead).
     SAFEGUARDING_EMAIL = None
+    # Staff may import calendars from public addresses only; tests serving one on 127.0.0.1
+    # turn this on.
+    IMPORT_ALLOW_PRIVATE_ADDRESSES = False
 
     # Search (forum/search). "whoosh" keeps the index in files; a PostgreSQL full-text backend
     # for several machines is planned behind the same interface (issue 9).

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import import_string
 
 import config as config_module
@@ -106,10 +107,22 @@ def register_extensions(app):
     login_manager.user_loader(load_user_from_session_token)
 
 
+class DatabaseInt(IntegerConverter):
+    """An <int:…> in an address that the database can hold: a longer number is simply a page
+    that doesn't exist (404), not an overflow deep in a query (500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = DatabaseInt
     from forum.accounts.views import bp as accounts_bp
     from forum.boards.views import bp as boards_bp
     from forum.core.views import bp as core_bp
+    from forum.events import feed_views  # noqa: F401  (its routes join the events blueprint)
+    from forum.events.staff_views import bp as events_staff_bp
+    from forum.events.views import bp as events_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.notifications.views import bp as notifications_bp
     from forum.search.views import bp as search_bp
@@ -118,8 +131,8 @@ def register_blueprints(app):
     from forum.skills.views import bp as skills_bp
     from forum.staff.views import bp as staff_bp
 
-    for blueprint in (core_bp, accounts_bp, boards_bp, skills_bp, notifications_bp, staff_bp,
-                      skills_staff_bp, search_bp, moderation_bp):
+    for blueprint in (core_bp, accounts_bp, boards_bp, skills_bp, events_bp, notifications_bp,
+                      staff_bp, skills_staff_bp, events_staff_bp, search_bp, moderation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -93,6 +93,7 @@ def load(app):
     """Load the demo; return [(username, description)] for the command to print."""
     from forum.boards import demo as boards_demo
     from forum.boards.services import ensure_ward_board
+    from forum.events import demo as events_demo
     from forum.moderation import demo as moderation_demo
     from forum.skills import demo as skills_demo
 
@@ -135,4 +136,5 @@ def load(app):
     boards_demo.load(users)
     moderation_demo.load(users)
     skills_demo.load(users)
+    events_demo.load(users)
     return people

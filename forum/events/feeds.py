@@ -44,7 +44,7 @@ def reset_feed(user):
 
 def user_for_feed(token):
     user_id, _, secret = (token or "").partition("-")
-    if not user_id.isdigit():
+    if not (user_id.isdigit() and len(user_id) <= 9):  # larger ids can't be in the database
         return None
     feed = db.session.get(CalendarFeed, int(user_id))
     if feed is None or not hmac.compare_digest(secret, _feed_secret(int(user_id), feed.version)):
@@ -56,7 +56,8 @@ def user_for_feed(token):
 def events_for_feed(user):
     """Events with an occurrence the person is going to, and those occurrences' starts."""
     rows = db.session.execute(
-        select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.state == "going")
+        select(Rsvp).where(Rsvp.user_id == user.id, Rsvp.state == "going",
+                           Rsvp.occurrence_start >= utcnow() - timedelta(days=90))
         .options(selectinload(Rsvp.event))
     ).scalars().all()
     chosen = {}

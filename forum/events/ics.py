@@ -65,14 +65,17 @@ def event_components(event, zone, base_url, only=None):
         to): each becomes a one-off VEVENT of its own.
     """
     if only is not None:
+        # Each date someone is going to stands alone (its own UID): calendar apps ignore a
+        # RECURRENCE-ID whose series they were never sent.
         found = []
         for original in sorted(only):
             occurrence = recurrence.occurrence_at(event, original, zone)
             if occurrence is None:
                 continue
             item = _vevent(event, zone, base_url, starts=occurrence.starts_at,
-                           ends=occurrence.ends_at,
-                           recurrence_id=original if event.is_recurring else None)
+                           ends=occurrence.ends_at)
+            if event.is_recurring:
+                item["uid"] = f"{original:%Y%m%dT%H%M%S}-{event.uid}"
             found.append(item)
         return found
     master = _vevent(event, zone, base_url)
@@ -81,7 +84,9 @@ def event_components(event, zone, base_url, only=None):
         master.add("rrule", icalendar.vRecur.from_ical(event.rrule))
         for exception in event.exceptions:
             if exception.skipped:
-                master.add("exdate", _local(exception.original_start, zone))
+                # An EXDATE takes the value type of the DTSTART it removes (a date, all day).
+                skipped = _local(exception.original_start, zone)
+                master.add("exdate", skipped.date() if event.all_day else skipped)
             else:
                 components.append(_vevent(event, zone, base_url,
                                           recurrence_id=exception.original_start,

@@ -1,9 +1,13 @@
 """Staff import the council's existing calendar from an .ics file or address: all of it or
 none of it, deduplicated by UID, so importing again updates what was imported before."""
 
+import ipaddress
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 
+from flask import current_app
 from sqlalchemy import select
 
 from forum.accounts.models import utcnow
@@ -11,29 +15,60 @@ from forum.core import audit, content
 from forum.core.policy import require
 from forum.errors import Invalid
 from forum.events import ics
-from forum.events.models import Event, EventException
+from forum.events.models import CATEGORIES, Event, EventException
 from forum.events.services import new_repeats_until, zone
 from forum.extensions import db
 
-MAX_BYTES = 5 * 1024 * 1024
 FETCH_SECONDS = 15
 
 
+def max_bytes():
+    """The same limit as any upload (MAX_CONTENT_LENGTH), so the file and address agree."""
+    return current_app.config["MAX_CONTENT_LENGTH"]
+
+
+def _too_large():
+    return f"That calendar is larger than {max_bytes() // (1024 * 1024)} MB; import it in parts."
+
+
+def _refuse_private_host(url):
+    """Staff may fetch public calendars only: not this server, the cloud's metadata address
+    or the council's intranet (a request forgery risk). IMPORT_ALLOW_PRIVATE_ADDRESSES lifts
+    this for tests against a local server."""
+    if current_app.config.get("IMPORT_ALLOW_PRIVATE_ADDRESSES"):
+        return
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError):
+        raise Invalid("url", "We couldn't find that address; check it and try again.") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise Invalid("url", "That address is on a private network; give the calendar's "
+                                 "public address.")
+
+
 def fetch_calendar(url):
-    """The bytes of a calendar published at `url` (http or https only)."""
+    """The bytes of a calendar published at `url` (http, https or webcal)."""
     url = (url or "").strip()
     if not url.lower().startswith(("http://", "https://", "webcal://")):
         raise Invalid("url", "Give the calendar's web address, starting https://.")
     url = "https://" + url[len("webcal://"):] if url.lower().startswith("webcal://") else url
+    _refuse_private_host(url)
     request = urllib.request.Request(url, headers={"User-Agent": "CommonGround-import/1"})
     try:
         with urllib.request.urlopen(request, timeout=FETCH_SECONDS) as response:  # noqa: S310
-            data = response.read(MAX_BYTES + 1)
+            data = response.read(max_bytes() + 1)
+    except urllib.error.HTTPError as error:
+        error.close()
+        raise Invalid("url", f"That address answered \"{error.code} {error.reason}\", not a "
+                             "calendar.") from None
     except (urllib.error.URLError, TimeoutError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise Invalid("url", f"We couldn't fetch that address ({reason}).") from None
-    if len(data) > MAX_BYTES:
-        raise Invalid("url", "That calendar is larger than 5 MB; import it in parts.")
+    if len(data) > max_bytes():
+        raise Invalid("url", _too_large())
     return data
 
 
@@ -43,8 +78,10 @@ def import_calendar(actor, data, source, official=True, category="council", fiel
     :raises Invalid: on `field`, naming the first event that can't be read; nothing is saved.
     """
     require(actor, "event.import")
-    if len(data) > MAX_BYTES:
-        raise Invalid(field, "That file is larger than 5 MB; import it in parts.")
+    if len(data) > max_bytes():
+        raise Invalid(field, _too_large())
+    if category not in CATEGORIES:
+        raise Invalid("category", "Choose a category from the list.")
     try:
         found = ics.read_calendar(data, zone())
     except ics.CalendarFileError as error:

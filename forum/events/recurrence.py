@@ -177,25 +177,42 @@ def occurrence_at(event, original_start, zone):
                       original_start + (event.ends_at - event.starts_at))
 
 
+DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                "Saturday", "Sunday"), strict=True))
+ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
+
+
+def _days(byday):
+    """"MO,WE" → "Monday and Wednesday"; "2TU" → "second Tuesday"."""
+    names = []
+    for item in byday.split(","):
+        nth, code = item[:-2], item[-2:]
+        name = DAY_NAMES.get(code, code)
+        names.append(f"{ORDINALS.get(nth.lstrip('+'), nth)} {name}" if nth else name)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def describe_rrule(rrule_text, first_start, zone):
     """'Every Tuesday until 24 March 2027', 'Every two weeks on Saturday', … for people."""
     if not rrule_text:
         return ""
     parts = dict(part.split("=", 1) for part in rrule_text.upper().split(";") if "=" in part)
     local = to_local(first_start, zone)
-    day_name = f"{local:%A}"
+    byday = parts.get("BYDAY") or WEEKDAYS[local.weekday()]
     freq, interval = parts.get("FREQ"), int(parts.get("INTERVAL", "1"))
+    every = {1: "Every", 2: "Every two"}.get(interval, f"Every {interval}")
     if freq == "WEEKLY":
-        text = f"Every {day_name}" if interval == 1 else \
-            f"Every {'two' if interval == 2 else interval} weeks on {day_name}"
+        text = f"Every {_days(byday)}" if interval == 1 else \
+            f"{every} weeks on {_days(byday)}"
     elif freq == "MONTHLY" and "BYDAY" in parts:
-        nth = parts["BYDAY"][:-2]
-        ordinal = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}
-        text = f"The {ordinal.get(nth, nth)} {day_name} of every month"
+        text = f"The {_days(byday)} of every month" if interval == 1 else \
+            f"The {_days(byday)} of every {interval} months"
     elif freq == "MONTHLY":
-        text = f"Every month on the {_ordinal(local.day)}"
+        days = parts.get("BYMONTHDAY", str(local.day)).split(",")
+        text = f"{'Every month' if interval == 1 else every + ' months'} on the " \
+            + " and ".join(_ordinal(int(day)) for day in days if day.lstrip("-").isdigit())
     elif freq == "DAILY":
-        text = "Every day" if interval == 1 else f"Every {interval} days"
+        text = "Every day" if interval == 1 else f"{every} days"
     elif freq == "YEARLY":
         text = "Every year"
     else:

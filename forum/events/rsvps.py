@@ -5,7 +5,7 @@ Places are counted in `event_occurrence_counts` and taken with one conditional U
 many people press "Going" at once, on SQLite or PostgreSQL.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import url_for
 from sqlalchemy import func, or_, select, update
@@ -19,7 +19,7 @@ from forum.core.policy import require
 from forum.errors import DomainError, NotFound
 from forum.events import recurrence
 from forum.events.models import Event, OccurrenceCount, Rsvp
-from forum.events.services import local_label, zone
+from forum.events.services import local_label, may_happen_between, occurrence_param, zone
 from forum.extensions import db
 from forum.notifications.mail import send_email
 from forum.notifications.services import notify_person
@@ -32,10 +32,10 @@ def going_counts(occurrences):
     keys = {occurrence.key for occurrence in occurrences}
     if not keys:
         return {}
-    event_ids = {event_id for event_id, _ in keys}
     rows = db.session.execute(
         select(OccurrenceCount.event_id, OccurrenceCount.occurrence_start, OccurrenceCount.going)
-        .where(OccurrenceCount.event_id.in_(event_ids))
+        .where(OccurrenceCount.event_id.in_({event_id for event_id, _ in keys}),
+               OccurrenceCount.occurrence_start.in_({start for _, start in keys}))
     ).all()
     return {(event_id, start): going for event_id, start, going in rows
             if (event_id, start) in keys}
@@ -96,7 +96,8 @@ def list_my_events(user, limit=50):
         occurrence = recurrence.occurrence_at(row.event, row.occurrence_start, zone())
         if occurrence is not None and not row.event.is_cancelled:
             found.append((occurrence, row.state))
-    return found
+    # Ordered by when they happen: a moved date may now come before others.
+    return sorted(found, key=lambda pair: (pair[0].starts_at, pair[0].event.id))
 
 
 # --- answering -------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def rsvp(actor, event, original_start, going):
     gives a place back, and the first person waiting gets it (and is told).
     """
     occurrence = recurrence.occurrence_at(event, original_start, zone())
-    require(actor, "event.rsvp", event, message=_why_not_rsvp(actor, event))
+    require(actor, "event.rsvp", event, message=rsvp_refusal(actor, event))
     if occurrence is None:
         raise NotFound("This event doesn't happen on that date.")
     if occurrence.ends_at <= utcnow():
@@ -176,16 +177,17 @@ def rsvp(actor, event, original_start, going):
     return mine.state
 
 
-def _why_not_rsvp(actor, event):
+def rsvp_refusal(actor, event):
+    """Why `actor` may not answer for `event`, in plain words (for when policy says no)."""
     if not getattr(actor, "is_authenticated", False):
         return "Sign in to say you're going."
     if event.is_cancelled:
         return "This event is cancelled."
     if event.suitable_for == "adults" and actor.is_minor:
-        return "This event is for adults only."
+        return "This event is for adults (18 and over)."
     if not actor.is_verified:
-        return "Confirm your e-mail address before you RSVP."
-    return "You can't RSVP to this event."
+        return "Confirm your e-mail address before you say you're going."
+    return "You can't answer for this event."
 
 
 def _promote(event, original_start):
@@ -231,18 +233,6 @@ def fill_from_waiting_lists(event):
         _promote(event, start)
 
 
-def occurrence_param(original_start):
-    """How an occurrence is named in addresses: its original start, as UTC."""
-    return f"{original_start:%Y%m%dT%H%M%S}Z"
-
-
-def parse_occurrence_param(text):
-    try:
-        return datetime.strptime((text or "").rstrip("Z"), "%Y%m%dT%H%M%S")
-    except ValueError:
-        raise NotFound("That date isn't one this event happens on.") from None
-
-
 
 
 # --- reminders ------------------------------------------------------------------------------------
@@ -260,8 +250,7 @@ def send_reminders(now=None):
     sent = 0
     events = db.session.execute(
         select(Event).where(Event.status == "published", Event.cancelled_at.is_(None),
-                            Event.starts_at < until,
-                            or_(Event.repeats_until.is_(None), Event.repeats_until > since))
+                            may_happen_between(since, until))
     ).scalars().all()
     for event in events:
         for occurrence in recurrence.occurrences(event, since, until, zone()):

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import Ward, utcnow
@@ -22,6 +22,7 @@ from forum.events.models import (
     SUITABILITY,
     Event,
     EventException,
+    OccurrenceCount,
     Rsvp,
 )
 from forum.extensions import db
@@ -49,11 +50,18 @@ class Filters:
     official: bool = False           # only the council's own events
 
 
+def may_happen_between(since, until):
+    """SQL: the event may have an occurrence in [since, until) — expand it to be sure."""
+    # A series' first date may have been moved earlier than the series' own start.
+    moved_into = select(EventException.event_id).where(EventException.new_starts_at < until)
+    return and_(or_(Event.starts_at < until, Event.id.in_(moved_into)),
+                or_(Event.repeats_until.is_(None), Event.repeats_until > since))
+
+
 def _visible_events(viewer, since, until, filters):
     """Events that may have an occurrence in [since, until), visible to the viewer."""
     query = (select(Event)
-             .where(Event.visible_to(viewer), Event.starts_at < until,
-                    or_(Event.repeats_until.is_(None), Event.repeats_until > since))
+             .where(Event.visible_to(viewer), may_happen_between(since, until))
              .options(selectinload(Event.ward), selectinload(Event.author)))
     if filters.ward:
         query = query.join(Ward, Event.ward_id == Ward.id).where(Ward.slug == filters.ward)
@@ -113,8 +121,12 @@ def month_grid(viewer, year, month, filters=None):
     until = recurrence.local_midnight_utc(weeks[-1][-1] + timedelta(days=1), zone())
     by_day = {}
     for occurrence in list_occurrences(viewer, since, until, filters):
-        local = recurrence.to_local(occurrence.starts_at, zone()).date()
-        by_day.setdefault(local, []).append(occurrence)
+        # An event over several days (a weekend fair) appears on each of them.
+        day = recurrence.to_local(occurrence.starts_at, zone()).date()
+        last = recurrence.to_local(occurrence.ends_at - timedelta(seconds=1), zone()).date()
+        while day <= last:
+            by_day.setdefault(day, []).append(occurrence)
+            day += timedelta(days=1)
     return [[Day(day, day.month == month, by_day.get(day, [])) for day in week]
             for week in weeks]
 
@@ -232,11 +244,16 @@ def _clean(actor, fields, event=None):
             raise Invalid("ward", "Choose a ward from the list.")
     if fields.official and not can(actor, "event.publish_official"):
         raise Invalid("official", "Only council staff can publish official events.")
-    try:
-        rule = recurrence.build_rrule(fields.repeat, recurrence.to_local(starts_at, zone()),
-                                      until=fields.repeat_until)
-    except recurrence.RuleError as error:
-        raise Invalid("repeat_until" if fields.repeat else "repeat", str(error)) from None
+    if fields.repeat == "keep" and event is not None:
+        rule = event.rrule  # an imported rule the form can't show: left as it was
+    elif fields.repeat not in recurrence.REPEATS:
+        raise Invalid("repeat", "Choose how often the event repeats.")
+    else:
+        try:
+            rule = recurrence.build_rrule(fields.repeat, recurrence.to_local(starts_at, zone()),
+                                          until=fields.repeat_until)
+        except recurrence.RuleError as error:
+            raise Invalid("repeat_until", str(error)) from None
     return {"title": title, "description": description, "starts_at": starts_at,
             "ends_at": ends_at, "all_day": bool(fields.all_day), "venue": venue,
             "address": " ".join((fields.address or "").split())[:250], "ward": ward,
@@ -281,7 +298,7 @@ def create_event(actor, fields, nudge_id=None):
     cleaned = _clean(actor, fields)
     prepared = content.prepare(cleaned["description"],
                                {"kind": "event", "author_id": actor.id}, title=cleaned["title"])
-    status = moderation.screen(actor, prepared.verdict, "event", nudge_id)
+    status = _screen(actor, prepared, "event", nudge_id)
     event = Event(uid=new_uid(), author_id=actor.id)
     _apply(event, cleaned, prepared)
     event.apply_verdict(prepared.verdict, status)
@@ -292,6 +309,14 @@ def create_event(actor, fields, nudge_id=None):
         audit.record(actor, "event.official_published", event, after={"title": event.title})
     db.session.commit()
     return event
+
+
+def _screen(actor, prepared, kind, nudge_id):
+    """Moderation's screening, with a blocked text's message beside the description."""
+    try:
+        return moderation.screen(actor, prepared.verdict, kind, nudge_id)
+    except Invalid as error:
+        raise Invalid("description", error.message) from None
 
 
 def _why_not_write(actor):
@@ -307,10 +332,13 @@ def update_event(actor, event, fields, nudge_id=None):
     cleaned = _clean(actor, fields, event)
     prepared = content.prepare(cleaned["description"],
                                {"kind": "event", "author_id": actor.id}, title=cleaned["title"])
-    status = moderation.screen(actor, prepared.verdict, "edit", nudge_id)
+    status = _screen(actor, prepared, "edit", nudge_id)
     before = (event.starts_at, event.ends_at, event.venue, event.rrule)
+    first_before = event.starts_at
     capacity_before = event.capacity
     _apply(event, cleaned, prepared)
+    if event.starts_at != first_before:
+        _rekey(event, first_before)
     event.sequence += 1
     if status == "held" and event.status == "published":
         event.apply_verdict(prepared.verdict, "held")
@@ -326,6 +354,36 @@ def update_event(actor, event, fields, nudge_id=None):
         fill_from_waiting_lists(event)
     db.session.commit()
     return event
+
+
+def _rekey(event, first_before):
+    """The event moved: RSVPs, place counters and exceptions follow their occurrences.
+
+    Occurrences are named by their start, so each key moves by the same local-time shift as
+    the first occurrence did (19:00 → 18:30 every week). Keys are moved one row at a time,
+    furthest first in the direction of the move, so none lands on a key not yet moved.
+    """
+    tz = ZoneInfo(zone())
+    shift = (recurrence.to_local(event.starts_at, zone()).replace(tzinfo=None)
+             - recurrence.to_local(first_before, zone()).replace(tzinfo=None))
+
+    def moved(start):
+        local = recurrence.to_local(start, zone()).replace(tzinfo=None) + shift
+        return recurrence.to_utc(local.replace(tzinfo=tz))
+
+    for model, column in ((Rsvp, Rsvp.occurrence_start),
+                          (OccurrenceCount, OccurrenceCount.occurrence_start)):
+        rows = db.session.execute(
+            select(model).where(model.event_id == event.id)
+            .order_by(column.desc() if shift > timedelta(0) else column)
+        ).scalars().all()
+        for row in rows:
+            row.occurrence_start = moved(row.occurrence_start)
+            db.session.flush()
+    for exception in sorted(event.exceptions, key=lambda item: item.original_start,
+                            reverse=shift > timedelta(0)):
+        exception.original_start = moved(exception.original_start)
+        db.session.flush()
 
 
 def cancel_event(actor, event, reason):
@@ -415,12 +473,13 @@ def _tell_attendees(event, original_start, summary, email=False):
     people = {}
     for row in db.session.execute(query.options(selectinload(Rsvp.user))).scalars():
         people.setdefault(row.user_id, row.user)
-    link = url_for("events.event", event_id=event.id)
+    on = occurrence_param(original_start) if original_start is not None else None
     for user in people.values():
-        notify_person(user.id, "event", summary, link)
+        notify_person(user.id, "event", summary,
+                      url_for("events.event", event_id=event.id, on=on))
         if email and user.email and user.state == "active":
             send_email(user.email, summary[:150], "event_changed", user=user, event=event,
-                       summary=summary, link=url_for("events.event", event_id=event.id,
+                       summary=summary, link=url_for("events.event", event_id=event.id, on=on,
                                                      _external=True))
 
 
@@ -430,3 +489,18 @@ def redact_event(event, redacted_text):
     event.description_source = redacted_text
     event.description_html, event.description_text = prepared.html, prepared.text
     event.sequence += 1
+
+
+# --- naming one occurrence in addresses -----------------------------------------------------
+
+
+def occurrence_param(original_start):
+    """How an occurrence is named in addresses: its original start, as UTC."""
+    return f"{original_start:%Y%m%dT%H%M%S}Z"
+
+
+def parse_occurrence_param(text):
+    try:
+        return datetime.strptime((text or "").rstrip("Z"), "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise NotFound("That date isn't one this event happens on.") from None
