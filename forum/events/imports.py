@@ -16,7 +16,7 @@ from forum.core.policy import require
 from forum.errors import Invalid
 from forum.events import ics
 from forum.events.models import CATEGORIES, Event, EventException
-from forum.events.services import new_repeats_until, zone
+from forum.events.services import carry_answers, new_repeats_until, zone
 from forum.extensions import db
 
 FETCH_SECONDS = 15
@@ -108,6 +108,7 @@ def import_calendar(actor, data, source, official=True, category="council", fiel
 
 
 def _fill(event, item):
+    first_before = event.starts_at
     rendered = content.render(item.description)
     event.title = item.title
     event.description_source = item.description
@@ -116,6 +117,10 @@ def _fill(event, item):
     event.starts_at, event.ends_at, event.all_day = item.starts_at, item.ends_at, item.all_day
     event.venue = item.location or event.venue or "See details"
     event.rrule = item.rrule
+    if first_before is not None and first_before != event.starts_at:
+        # The council moved it: RSVPs and counters move with it, before the file's own
+        # exceptions (already in the new times) replace the old ones.
+        carry_answers(event, first_before)
     wanted = {start: (None, None) for start in item.skipped} | dict(item.moved)
     kept = {exception.original_start: exception for exception in event.exceptions}
     # Changed in place (a delete and an insert of the same date would collide in one flush).

@@ -11,7 +11,6 @@ from flask import url_for
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User, utcnow
@@ -109,34 +108,34 @@ def _counter_insert():
         OccurrenceCount.__table__)
 
 
-def _ensure_counter(event, original_start):
+def _lock_date(event, original_start):
+    """Lock one occurrence's place counter for the rest of the transaction and return it.
+
+    Every change to who is going to a date goes through this lock, so answers for one date
+    happen one after another: SELECT … FOR UPDATE on PostgreSQL; on SQLite the INSERT that
+    makes sure the row exists already holds the database's write lock.
+    """
     db.session.execute(_counter_insert().values(
         event_id=event.id, occurrence_start=original_start, going=0
     ).on_conflict_do_nothing(index_elements=["event_id", "occurrence_start"]))
+    query = select(OccurrenceCount).where(OccurrenceCount.event_id == event.id,
+                                          OccurrenceCount.occurrence_start == original_start)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()
 
 
-def _take_place(event, original_start):
-    """Take one place if there is one; True when taken. Atomic: one conditional UPDATE."""
-    _ensure_counter(event, original_start)
-    query = update(OccurrenceCount).where(
-        OccurrenceCount.event_id == event.id,
-        OccurrenceCount.occurrence_start == original_start)
-    if event.capacity is not None:
-        query = query.where(OccurrenceCount.going < event.capacity)
-    return db.session.execute(query.values(going=OccurrenceCount.going + 1)).rowcount == 1
-
-
-def _give_back_place(event, original_start):
-    db.session.execute(update(OccurrenceCount).where(
-        OccurrenceCount.event_id == event.id, OccurrenceCount.occurrence_start == original_start,
-        OccurrenceCount.going > 0).values(going=OccurrenceCount.going - 1))
+def _has_room(event, counter):
+    return event.capacity is None or counter.going < event.capacity
 
 
 def rsvp(actor, event, original_start, going):
     """Answer for one occurrence. Returns the state: "going", "waitlist" or "not_going".
 
     Going takes a place while there is one, otherwise a place on the waiting list. Not going
-    gives a place back, and the first person waiting gets it (and is told).
+    gives a place back, and the first person waiting gets it (and is told). Answers for one
+    date are taken one at a time (`_lock_date`), so the date is never overbooked and no place
+    is ever lost, however many people answer at once.
     """
     occurrence = recurrence.occurrence_at(event, original_start, zone())
     require(actor, "event.rsvp", event, message=rsvp_refusal(actor, event))
@@ -144,14 +143,15 @@ def rsvp(actor, event, original_start, going):
         raise NotFound("This event doesn't happen on that date.")
     if occurrence.ends_at <= utcnow():
         raise DomainError("This event has already happened.")
+    counter = _lock_date(event, original_start)
     mine = db.session.execute(
         select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.occurrence_start == original_start,
                            Rsvp.user_id == actor.id)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     current = mine.state if mine else "not_going"
-    if going and current in ("going", "waitlist"):
-        return current
-    if not going and current == "not_going":
+    if (going and current in ("going", "waitlist")) or (not going and current == "not_going"):
+        db.session.commit()  # nothing to change; end the transaction and its lock
         return current
     now = utcnow()
     if mine is None:
@@ -159,20 +159,19 @@ def rsvp(actor, event, original_start, going):
                     state="not_going", created_at=now)
         db.session.add(mine)
     if going:
-        mine.state = "going" if _take_place(event, original_start) else "waitlist"
+        if _has_room(event, counter):
+            mine.state = "going"
+            counter.going += 1
+        else:
+            mine.state = "waitlist"
         mine.created_at = now  # a place in the queue dates from asking
     else:
         mine.state = "not_going"
+        if current == "going":
+            counter.going -= 1
     mine.updated_at = now
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same person answered twice at once; the first answer stands
-        db.session.rollback()
-        raise DomainError("We got two answers from you at once; here is where you stand.") \
-            from None
-    if current == "going" and not going:
-        _give_back_place(event, original_start)
-        _promote(event, original_start)
+    db.session.flush()
+    _promote(event, original_start, counter)
     db.session.commit()
     return mine.state
 
@@ -190,25 +189,21 @@ def rsvp_refusal(actor, event):
     return "You can't answer for this event."
 
 
-def _promote(event, original_start):
-    """Give free places to the people waiting longest; tell each one (caller commits)."""
-    while True:
+def _promote(event, original_start, counter):
+    """Give free places to the people waiting longest, and tell each one. The caller holds
+    the date's lock (`counter`) and commits."""
+    while _has_room(event, counter):
         waiting = db.session.execute(
             select(Rsvp).where(Rsvp.event_id == event.id,
                                Rsvp.occurrence_start == original_start,
                                Rsvp.state == "waitlist")
             .order_by(Rsvp.created_at, Rsvp.id).limit(1)
         ).scalar_one_or_none()
-        if waiting is None or not _take_place(event, original_start):
+        if waiting is None:
             return
-        claimed = db.session.execute(
-            update(Rsvp).where(Rsvp.id == waiting.id, Rsvp.state == "waitlist")
-            .values(state="going", promoted_at=utcnow(), updated_at=utcnow())
-        ).rowcount
-        if not claimed:  # they left the list a moment ago: give the place back, look again
-            _give_back_place(event, original_start)
-            continue
-        db.session.refresh(waiting)
+        waiting.state, waiting.promoted_at, waiting.updated_at = "going", utcnow(), utcnow()
+        counter.going += 1
+        db.session.flush()
         _tell_promoted(waiting, event, original_start)
 
 
@@ -225,12 +220,17 @@ def _tell_promoted(row, event, original_start):
 
 
 def fill_from_waiting_lists(event):
-    """After places were added: give them to the people waiting, occurrence by occurrence."""
-    for start in db.session.execute(
-            select(Rsvp.occurrence_start).where(Rsvp.event_id == event.id,
-                                                Rsvp.state == "waitlist").distinct()
-    ).scalars().all():
-        _promote(event, start)
+    """After places were added: give them to the people waiting, date by date, for dates that
+    still happen and haven't ended (the caller commits)."""
+    starts = db.session.execute(
+        select(Rsvp.occurrence_start).where(Rsvp.event_id == event.id,
+                                            Rsvp.state == "waitlist").distinct()
+    ).scalars().all()
+    for start in sorted(starts):
+        occurrence = recurrence.occurrence_at(event, start, zone())
+        if occurrence is None or occurrence.ends_at <= utcnow():
+            continue
+        _promote(event, start, _lock_date(event, start))
 
 
 

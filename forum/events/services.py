@@ -338,7 +338,7 @@ def update_event(actor, event, fields, nudge_id=None):
     capacity_before = event.capacity
     _apply(event, cleaned, prepared)
     if event.starts_at != first_before:
-        _rekey(event, first_before)
+        carry_answers(event, first_before)
     event.sequence += 1
     if status == "held" and event.status == "published":
         event.apply_verdict(prepared.verdict, "held")
@@ -356,7 +356,7 @@ def update_event(actor, event, fields, nudge_id=None):
     return event
 
 
-def _rekey(event, first_before):
+def carry_answers(event, first_before):
     """The event moved: RSVPs, place counters and exceptions follow their occurrences.
 
     Occurrences are named by their start, so each key moves by the same local-time shift as
