@@ -84,7 +84,8 @@ def list_occurrences(viewer, since, until, filters=None):
 
 def window(when, today=None):
     """(since, until, heading) for "today", "week" (the next 7 days), "weekend" (this coming
-    Saturday and Sunday, or today and tomorrow at the weekend) or "upcoming" (90 days)."""
+    Saturday and Sunday, or today and tomorrow at the weekend) or "upcoming" (four weeks: a
+    list longer than that is a month calendar's job)."""
     today = today or local_today()
     if when == "today":
         days, heading = (today, today + timedelta(days=1)), "Today"
@@ -96,7 +97,7 @@ def window(when, today=None):
             saturday = today - timedelta(days=1)
         days, heading = (max(saturday, today), saturday + timedelta(days=2)), "This weekend"
     else:
-        days, heading = (today, today + timedelta(days=90)), "Coming up"
+        days, heading = (today, today + timedelta(days=28)), "The next four weeks"
     since = recurrence.local_midnight_utc(days[0], zone())
     if when != "today" and days[0] == today:
         since = max(since, utcnow() - timedelta(hours=3))  # not what ended hours ago

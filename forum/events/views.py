@@ -26,7 +26,7 @@ from forum.events.models import CATEGORIES, RSVP_STATES, SUITABILITY
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 WHEN_TABS = {"today": "Today", "week": "This week", "weekend": "This weekend",
-             "upcoming": "Coming up"}
+             "upcoming": "Next four weeks"}
 # An event's id in addresses: no larger than the database's integers, so a mistyped
 # /events/99999999999999999999 is a 404 rather than an overflow in the query.
 # The month grid's range: beyond it, "impossible" (and the date arithmetic would overflow).
