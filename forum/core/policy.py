@@ -357,8 +357,10 @@ def _view_match(user, match):
 
 @rule("match.respond")
 def _respond_to_match(user, match):
+    """The person asked answers; declining is always open to them, accepting also needs the
+    pair rule (the service asks it)."""
     return (match is not None and match.state == "requested" and signed_in(user)
-            and user.id == match.partner_id and _pair_allowed(user, match.requester))
+            and user.id == match.partner_id)
 
 
 @rule("match.withdraw")
@@ -377,17 +379,22 @@ def _arrange_session(user, match):
     return _message_in_match(user, match)
 
 
-def session_refusal(user, session, action):
+def session_refusal(user, session, action, may_arrange=None):
     """Why `user` may not confirm, cancel, rearrange or mark done this session, or None.
 
     One answer for the buttons a match page shows and for the services that act.
+
+    :param may_arrange: "match.session" for this match, when the caller already asked (a page
+        of sessions asks the pair rule once, not once per session).
     """
     from forum.accounts.models import utcnow
 
     match = session.match
     if not match.includes(user):
         return "Only the two people in a match can change its sessions."
-    if action in ("confirm", "rearrange") and not _arrange_session(user, match):
+    if may_arrange is None and action in ("confirm", "rearrange"):
+        may_arrange = _arrange_session(user, match)
+    if action in ("confirm", "rearrange") and not may_arrange:
         return "This match isn't active, so its sessions can't be changed."
     still_to_come = session.state in ("proposed", "confirmed") \
         and session.starts_at > utcnow()

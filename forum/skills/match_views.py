@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.core.forms import ActionForm, nudge_id_of, reconsider, show_error
-from forum.core.policy import can
+from forum.core.policy import can, session_refusal
 from forum.core.templating import local_time
 from forum.errors import DomainError, NotAllowed
 from forum.moderation.services import NeedsReconsideration
@@ -68,16 +68,19 @@ def _name(user):
     return user.first_name if user.is_minor else user.name
 
 
-def _session_actions(sessions):
-    """What the viewer may do to each session: the policy's answers, for the buttons."""
-    return {session.id: {action: can(current_user, f"session.{action}", session)
+def _session_actions(match, sessions):
+    """What the viewer may do to each session: the policy's answers, for the buttons (the pair
+    rule is asked once for the page)."""
+    may_arrange = can(current_user, "match.session", match)
+    return {session.id: {action: session_refusal(current_user, session, action,
+                                                 may_arrange=may_arrange) is None
                          for action in ("confirm", "cancel", "done", "rearrange")}
             for session in sessions}
 
 
 def _render_match(match, status=200, nudge=None, rearrange=None, **given):
     sessions = matches.list_sessions(match)
-    actions = _session_actions(sessions)
+    actions = _session_actions(match, sessions)
     page = {
         "message_form": forms.MessageForm(formdata=None),
         "session_form": _session_form(match, fresh=True),
@@ -94,6 +97,7 @@ def _render_match(match, status=200, nudge=None, rearrange=None, **given):
     young = [person for person in match.people if person.is_minor]
     in_match = match.includes(current_user)
     can_message = can(current_user, "match.message", match)
+    can_respond = can(current_user, "match.respond", match)
     return render_template(
         "skills/match.html", match=match, sessions=sessions, actions=actions, nudge=nudge,
         messages=matches.list_messages(match, current_user),
@@ -103,7 +107,9 @@ def _render_match(match, status=200, nudge=None, rearrange=None, **given):
         paused_reason=why_not(match.other(current_user), reaching_out=False)
         if in_match and match.state == "active" and not can_message else None,
         can_arrange=can(current_user, "match.session", match),
-        can_respond=can(current_user, "match.respond", match),
+        can_respond=can_respond,
+        accept_refusal=matches.match_refusal(current_user, match.requester, reaching_out=False)
+        if can_respond else None,
         can_withdraw=can(current_user, "match.withdraw", match),
         can_end=can(current_user, "match.end", match),
         can_concern=can(current_user, "match.concern", match),

@@ -217,9 +217,14 @@ def _refuse_if_full(giver, format, told_about=None):
 
 def respond(actor, match, accept, reason=""):
     """The partner accepts (the pair rule and capacity are checked again) or declines."""
-    require(actor, "match.respond", match)
+    require(actor, "match.respond", match,
+            message="Only the person asked can answer a request." if match.state == "requested"
+            else "This request has been answered or withdrawn already.")
     now = utcnow()
     if accept:
+        refusal = match_refusal(actor, match.requester, reaching_out=False)
+        if refusal:
+            raise NotAllowed(refusal)
         if match.giver is not None:
             _refuse_if_full(match.giver, match.format,
                             None if match.giver_id == actor.id else match.giver)

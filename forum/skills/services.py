@@ -58,12 +58,13 @@ def is_adult_clause(today=None):
 
 def get_match_profile(user):
     """The person's match profile, or the defaults they would start with (not saved)."""
-    profile = db.session.get(MatchProfile, user.id)
-    if profile is None:
-        # Young people start at the most private setting: not suggested to anyone.
-        profile = MatchProfile(user_id=user.id, availability=0, formats=[], capacity=1,
-                               open_to_matches=not user.is_minor)
-    return profile
+    return db.session.get(MatchProfile, user.id) or default_match_profile(user)
+
+
+def default_match_profile(user):
+    # Young people start at the most private setting: not suggested to anyone.
+    return MatchProfile(user_id=user.id, availability=0, formats=[], capacity=1,
+                        open_to_matches=not user.is_minor)
 
 
 def consent_in_force(user):
@@ -141,11 +142,13 @@ def save_skill(actor, name, category_id, synonyms_text, skill=None):
     if category is None:
         raise Invalid("category", "Choose the category the skill belongs to.")
     before = {"name": skill.name, "synonyms": skill.synonyms} if skill else None
+    if skill is None or skill.name != name:
+        slug = _free_slug(Skill, name, skill.id if skill else None)
     if skill is None:
-        skill = Skill(name=name)
+        skill = Skill(name=name, slug=slug, category=category)
         db.session.add(skill)
-    if skill.slug is None or skill.name != name:
-        skill.slug = _free_slug(Skill, name, skill.id)
+    elif skill.name != name:
+        skill.slug = slug
     skill.name = name
     skill.category = category
     skill.synonyms = parse_synonyms(synonyms_text)
@@ -415,7 +418,7 @@ def profiles_for(users, listings_by_author, today=None):
     mentees = _active_mentees(ids)
     profiles = []
     for user in users:
-        profile = stored.get(user.id) or get_match_profile(user)
+        profile = stored.get(user.id) or default_match_profile(user)
         band = user.age_band(today)
         listings = listings_by_author.get(user.id, ())
         profiles.append(matching.Profile(

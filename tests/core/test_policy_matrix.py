@@ -3,9 +3,11 @@
 import pytest
 from flask_login import AnonymousUserMixin
 
+from forum.accounts.models import User
 from forum.core.policy import RULES, can
 from forum.extensions import db
 from forum.moderation.models import Case
+from forum.skills import services as skills
 from tests.factories import PASSWORD, Page
 
 ROLES = ("anonymous", "resident", "young", "moderator", "staff", "admin")
@@ -13,6 +15,9 @@ SIGN_IN = "sign in"
 
 # What each role gets from each page: 200, SIGN_IN (a redirect to the sign-in page), 403 or 404.
 # The policy action is the question the page asks; its answer must agree with the outcome.
+# None: a public page that asks no question before it answers (what it shows may still depend
+# on one: see SHOWN_WHEN). "account.manage" is the signed-in rule, for pages that only ask that.
+# "young" is under 16, with no guardian's consent; {minor} is 17 and not open to matches.
 #  path                      action              anonymous resident young moderator staff admin
 MATRIX = {
     "/account/":              ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
@@ -30,6 +35,32 @@ MATRIX = {
     "/moderation/words":      ("moderation.watched_words", SIGN_IN, 403, 403, 200, 200, 200),
     "/moderation/appeals":    ("moderation.queue", SIGN_IN, 403, 403, 200, 200, 200),
     "/moderation/tension":    ("moderation.tension", SIGN_IN, 403, 403, 403, 200, 200),
+    "/skills/":               (None,             200,     200, 200, 200, 200, 200),
+    "/skills/profile":        ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/skills/suggestions":    ("skills.take_part", SIGN_IN, 200, 200, 200, 200, 200),
+    "/skills/matches/":       ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/skills/listings/new":   ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
+    "/skills/listings/{adult_listing}": ("listing.view", 200, 200, 200, 200, 200, 200),
+    "/skills/listings/{minor_listing}": ("listing.view", 404, 404, 404, 404, 200, 200),
+    # The young column: only verified mentors are matched with under-18s.
+    "/skills/request/{adult}": ("match.request", SIGN_IN, 200, 403, 200, 200, 200),
+    "/skills/request/{minor}": ("match.request", SIGN_IN, 403, 403, 403, 403, 403),
+    "/staff/skills/":         ("skills.manage",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/skills/safeguarding": ("safeguarding.review", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/skills/young-matches": ("safeguarding.review", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/skills/cohorts":  ("cohort.manage",  SIGN_IN, 403, 403, 403, 200, 200),
+}
+
+# Pages everyone may open whose content answers another question: {path: [(action, does the
+# page show what a yes allows?)]}.
+SHOWN_WHEN = {
+    "/skills/": [
+        ("skills.take_part", lambda page: page.find("a", href="/skills/listings/new") is not None),
+        ("skills.ask_guardian", lambda page: page.find("section", id="guardian") is not None),
+    ],
+    "/skills/listings/new": [
+        ("skills.take_part", lambda page: page.find("textarea", name="body") is not None),
+    ],
 }
 
 # Who sees the whole of a profile rather than a young person's first name and ward.
@@ -57,6 +88,18 @@ def people(app, make_user):
                            bio="Minor bio here."),
     }
     with app.app_context():
+        # A skills listing by each of them (Ayaan keeps the private default: not suggested,
+        # listings seen by staff only).
+        for key, username in (("adult_listing", "grace"), ("minor_listing", "ayaan")):
+            listing = skills.create_listing(
+                db.session.execute(db.select(User).where(User.username == username))
+                .scalar_one(), "offer", "Guitar for beginners", None, "beginner",
+                ["mentoring"], "everyone", "")
+            db.session.refresh(listing)
+            _ = listing.author.mentor_checks, listing.author.role_grants
+            db.session.expunge_all()
+            found[key] = listing
+    with app.app_context():
         # A report about someone's profile, waiting in the moderators' queue.
         case = Case(content_kind="user", content_id=found["someone"].id,
                     author_id=found["someone"].id, source="flags", labels=[], reasons=[])
@@ -79,6 +122,7 @@ def test_route_role_matrix(app, client, make_user, people, path, role):
         viewer = make_user(**ROLE_OPTIONS[role])
         assert client.post("/account/signin", data={
             "login": viewer.username, "password": PASSWORD}).status_code == 302
+    shown_when = SHOWN_WHEN.get(path, ())
     target = None
     if "{" in path:
         key = path.split("{")[1].rstrip("}")
@@ -93,7 +137,10 @@ def test_route_role_matrix(app, client, make_user, people, path, role):
     else:
         assert response.status_code == expected
     with app.app_context():  # some rules look things up (a moderator's scope)
-        assert can(viewer, action, target) is (expected == 200)
+        if action is not None:
+            assert can(viewer, action, target) is (expected == 200)
+        for question, shows in shown_when:
+            assert shows(Page(response)) is can(viewer, question, target), question
 
     if path.startswith("/u/") and expected == 200:
         full = FULL_PROFILE["/u/{" + key + "}"][role]
@@ -175,4 +222,6 @@ def test_unknown_action_is_an_error_not_a_yes():
 
 
 def test_matrix_asks_only_real_questions():
-    assert {action for action, *_ in MATRIX.values()} <= set(RULES)
+    assert {action for action, *_ in MATRIX.values()} - {None} <= set(RULES)
+    assert {question for shown in SHOWN_WHEN.values() for question, _ in shown} <= set(RULES)
+    assert set(SHOWN_WHEN) <= set(MATRIX)
