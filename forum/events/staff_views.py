@@ -1,32 +1,15 @@
 """Staff pages for the events calendar: importing the council's existing calendar."""
 
-from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 
+from forum.core.access import allowed_only
 from forum.core.forms import form_status, show_error
-from forum.core.policy import can
 from forum.errors import DomainError, Invalid
 from forum.events import forms, imports
 
 bp = Blueprint("events_staff", __name__, url_prefix="/staff/events")
-
-
-def staff_only(action):
-    """Sign in first (visitors go to the sign-in page), then policy must allow `action`."""
-
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def guarded(*args, **kwargs):
-            if not can(current_user, action):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorate
 
 
 def _calendar_bytes(form):
@@ -39,7 +22,7 @@ def _calendar_bytes(form):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@staff_only("event.import")
+@allowed_only("event.import")
 def import_calendar():
     """Import events from an .ics file or address: all of them or none; again to update."""
     form = forms.ImportForm()

@@ -1,13 +1,12 @@
 """Staff pages for the skills swap: the skills list, mentoring cohorts, safeguarding."""
 
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
-from forum.core.forms import ActionForm, show_error
-from forum.core.policy import can
+from forum.core.access import allowed_only
+from forum.core.forms import ActionForm, form_status, show_error
 from forum.errors import DomainError, Invalid
 from forum.skills import cohorts as cohort_service
 from forum.skills import safeguarding
@@ -16,26 +15,6 @@ from forum.skills import staff_forms as forms
 from forum.skills.models import FORMATS, MATCH_STATES
 
 bp = Blueprint("skills_staff", __name__, url_prefix="/staff/skills")
-
-
-def staff_only(action):
-    """Sign in first (visitors go to the sign-in page), then policy must allow `action`."""
-
-    def decorate(view):
-        @wraps(view)
-        @login_required
-        def guarded(*args, **kwargs):
-            if not can(current_user, action):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorate
-
-
-def _status(*forms_shown):
-    return 400 if any(form.errors for form in forms_shown) else 200
 
 
 def _id_or_none(value):
@@ -47,7 +26,7 @@ def _id_or_none(value):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@staff_only("skills.manage")
+@allowed_only("skills.manage")
 def skills_list():
     """List the skills by category; add a category or a skill."""
     category_form = forms.CategoryForm(prefix="category")
@@ -66,11 +45,11 @@ def skills_list():
             return redirect(url_for(".skills_list"))
     return render_template("skills/staff/skills.html", skills=skills.list_skills(),
                            categories=skills.list_categories(), category_form=category_form,
-                           skill_form=skill_form), _status(category_form, skill_form)
+                           skill_form=skill_form), form_status(category_form, skill_form)
 
 
 @bp.route("/<int:skill_id>", methods=["GET", "POST"])
-@staff_only("skills.manage")
+@allowed_only("skills.manage")
 def edit_skill(skill_id):
     """Rename a skill, move it to another category or change its other words."""
     skill = skills.get_skill(skill_id)
@@ -83,7 +62,7 @@ def edit_skill(skill_id):
             flash(f"{saved.name} saved.", "success")
             return redirect(url_for(".skills_list"))
     return render_template("skills/staff/skill_edit.html", skill=skill, form=form), \
-        _status(form)
+        form_status(form)
 
 
 def _skill_form(**options):
@@ -106,7 +85,7 @@ def _saved(form, service, *args, **kwargs):
 
 
 @bp.route("/safeguarding")
-@staff_only("safeguarding.review")
+@allowed_only("safeguarding.review")
 def concerns():
     """List safeguarding concerns, newest first: open ones, or closed ones."""
     state = "closed" if request.args.get("state") == "closed" else "open"
@@ -115,7 +94,7 @@ def concerns():
 
 
 @bp.route("/safeguarding/<int:concern_id>", methods=["GET", "POST"])
-@staff_only("safeguarding.review")
+@allowed_only("safeguarding.review")
 def concern(concern_id):
     """Show a concern and the people in its match; close it with what was done."""
     concern = safeguarding.get_concern(current_user, concern_id)
@@ -130,11 +109,11 @@ def concern(concern_id):
                   "into.", "success")
             return redirect(url_for(".concern", concern_id=concern.id))
     return render_template("skills/staff/concern.html", concern=concern, form=form,
-                           formats=FORMATS, states=MATCH_STATES), _status(form)
+                           formats=FORMATS, states=MATCH_STATES), form_status(form)
 
 
 @bp.route("/young-matches")
-@staff_only("safeguarding.review")
+@allowed_only("safeguarding.review")
 def young_matches():
     """List requests and matches with a young person, open ones first."""
     return render_template("skills/staff/young_matches.html",
@@ -146,7 +125,7 @@ def young_matches():
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def cohorts():
     """List the mentoring cohorts, newest first, and start one."""
     form = forms.CohortForm()
@@ -159,18 +138,18 @@ def cohorts():
             flash(f"Cohort {cohort.name} started: add its young people and mentors.", "success")
             return redirect(url_for(".cohort", cohort_id=cohort.id))
     return render_template("skills/staff/cohorts.html", form=form,
-                           cohorts=cohort_service.list_cohorts(current_user)), _status(form)
+                           cohorts=cohort_service.list_cohorts(current_user)), form_status(form)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def cohort(cohort_id):
     """Show a cohort's members, its proposed placement, and what confirming will do."""
     return _cohort_page(cohort_service.get_cohort(current_user, cohort_id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/members", methods=["POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def add_member(cohort_id):
     """Enrol a young person or a verified mentor."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)
@@ -189,7 +168,7 @@ def add_member(cohort_id):
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<int:member_id>/remove", methods=["POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def remove_member(cohort_id, member_id):
     """Take someone out of the cohort before it is confirmed."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)
@@ -201,7 +180,7 @@ def remove_member(cohort_id, member_id):
 
 
 @bp.route("/cohorts/<int:cohort_id>/propose", methods=["POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def propose(cohort_id):
     """Work out the placement with the best total score, for staff to review."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)
@@ -211,7 +190,7 @@ def propose(cohort_id):
 
 
 @bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>", methods=["POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def adjust_placement(cohort_id, placement_id):
     """Give one young person another mentor, or leave them unplaced."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)
@@ -229,7 +208,7 @@ def adjust_placement(cohort_id, placement_id):
 
 
 @bp.route("/cohorts/<int:cohort_id>/confirm", methods=["POST"])
-@staff_only("cohort.manage")
+@allowed_only("cohort.manage")
 def confirm(cohort_id):
     """Make the matches and tell everyone in them."""
     cohort = cohort_service.get_cohort(current_user, cohort_id)

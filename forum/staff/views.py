@@ -1,13 +1,13 @@
 """The staff console: wards, people, roles, safeguarding checks and the audit log."""
 
-from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from forum.accounts import services as accounts
 from forum.accounts.models import MentorCheck
 from forum.core import audit
+from forum.core.access import allowed_only
 from forum.core.forms import ActionForm, show_error
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
@@ -17,15 +17,7 @@ from forum.staff import forms
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-def staff_only(view):
-    @wraps(view)
-    @login_required
-    def guarded(*args, **kwargs):
-        if not can(current_user, "staff.console"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded
+staff_only = allowed_only("staff.console")
 
 
 @bp.route("/")
