@@ -409,9 +409,11 @@ def skip_occurrence(actor, event, original_start, note=""):
     require(actor, "event.edit", event)
     occurrence = _future_occurrence(event, original_start)
     _set_exception(event, original_start, None, None, note)
+    why = f" ({note.strip()[:120]})" if (note or "").strip() else ""
+    # The skipped date has no page any more: the link goes to the series.
     _tell_attendees(event, original_start,
-                    f"Not happening on {local_label(occurrence.starts_at)}: {event.title}",
-                    email=True)
+                    f"Not happening on {local_label(occurrence.starts_at)}: {event.title}{why}",
+                    email=True, link_to_date=False)
     db.session.commit()
 
 
@@ -429,8 +431,9 @@ def move_occurrence(actor, event, original_start, day, start_time, end_time, not
     if starts <= utcnow():
         raise Invalid("day", "Choose a time in the future.")
     _set_exception(event, original_start, starts, ends, note)
+    why = f" ({note.strip()[:120]})" if (note or "").strip() else ""
     _tell_attendees(event, original_start,
-                    f"Moved to {local_label(starts)}: {event.title}", email=True)
+                    f"Moved to {local_label(starts)}: {event.title}{why}", email=True)
     db.session.commit()
 
 
@@ -463,7 +466,7 @@ def local_label(moment):
     return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
 
 
-def _tell_attendees(event, original_start, summary, email=False):
+def _tell_attendees(event, original_start, summary, email=False, link_to_date=True):
     """Tell everyone going to (or waiting for) what's still to come, or one occurrence."""
     query = select(Rsvp).where(Rsvp.event_id == event.id,
                                Rsvp.state.in_(("going", "waitlist")))
@@ -474,7 +477,8 @@ def _tell_attendees(event, original_start, summary, email=False):
     people = {}
     for row in db.session.execute(query.options(selectinload(Rsvp.user))).scalars():
         people.setdefault(row.user_id, row.user)
-    on = occurrence_param(original_start) if original_start is not None else None
+    on = occurrence_param(original_start) if original_start is not None and link_to_date \
+        else None
     for user in people.values():
         notify_person(user.id, "event", summary,
                       url_for("events.event", event_id=event.id, on=on))

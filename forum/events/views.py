@@ -27,8 +27,6 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 WHEN_TABS = {"today": "Today", "week": "This week", "weekend": "This weekend",
              "upcoming": "Next four weeks"}
-# An event's id in addresses: no larger than the database's integers, so a mistyped
-# /events/99999999999999999999 is a 404 rather than an overflow in the query.
 # The month grid's range: beyond it, "impossible" (and the date arithmetic would overflow).
 YEARS = range(2000, 2101)
 

@@ -543,7 +543,8 @@ def test_skipping_a_date_tells_only_that_dates_attendees(organiser, resident, ne
     answer(event, third, True, neighbour)
     answer(event, first, True, neighbour)
     services.skip_occurrence(organiser, event, second, note="Half term")
-    summary = f"Not happening on {services.local_label(second)}: Seed swap at the library"
+    summary = (f"Not happening on {services.local_label(second)}: Seed swap at the library "
+               "(Half term)")
     assert notices(resident) == [summary]
     assert mail_to(outbox, resident) == [summary]
     assert notices(neighbour) == [] and mail_to(outbox, neighbour) == []
