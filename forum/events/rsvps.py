@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User, utcnow
+from forum.core import signals
 from forum.core.policy import require
 from forum.errors import DomainError, NotFound
 from forum.events import recurrence
@@ -285,3 +286,40 @@ def _remind(user, event, occurrence):
                    link=url_for("events.event", event_id=event.id,
                                 on=occurrence_param(occurrence.original_start),
                                 _external=True))
+
+
+# --- people leaving, and their data ----------------------------------------------------------
+
+
+@signals.account_deleted.connect
+def _release_places(user_id, **extra):
+    """A deleted account's places at dates still to come go to the people waiting."""
+    rows = db.session.execute(
+        select(Rsvp).where(Rsvp.user_id == user_id, Rsvp.state.in_(("going", "waitlist")),
+                           Rsvp.occurrence_start > utcnow() - timedelta(days=1))
+        .options(selectinload(Rsvp.event))
+    ).scalars().all()
+    for row in rows:
+        counter = _lock_date(row.event, row.occurrence_start)
+        if row.state == "going":
+            counter.going -= 1
+        row.state, row.updated_at = "not_going", utcnow()
+        db.session.flush()
+        _promote(row.event, row.occurrence_start, counter)
+        db.session.commit()
+
+
+@signals.personal_data_requested.connect
+def _export_events(user, **extra):
+    organised = db.session.execute(
+        select(Event).where(Event.author_id == user.id).order_by(Event.starts_at)).scalars()
+    answers = db.session.execute(
+        select(Rsvp).where(Rsvp.user_id == user.id).options(selectinload(Rsvp.event))
+        .order_by(Rsvp.occurrence_start)).scalars()
+    return "events", {
+        "organised": [{"title": event.title, "description": event.description_source,
+                       "starts_at": event.starts_at.isoformat() + "Z", "venue": event.venue,
+                       "status": event.status} for event in organised],
+        "rsvps": [{"event": row.event.title, "date": row.occurrence_start.isoformat() + "Z",
+                   "answer": row.state} for row in answers],
+    }

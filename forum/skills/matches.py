@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +27,7 @@ from forum.skills import services
 from forum.skills.contact import contact_details
 from forum.skills.models import (
     FORMATS,
+    Listing,
     Match,
     MatchFeedback,
     MatchMessage,
@@ -293,6 +294,28 @@ def _end_matches_on_block(blocker, blocked=None, **extra):
         match = open_match_between(blocker, blocked)
 
 
+@signals.account_deleted.connect
+def _close_for_departed(user_id, **extra):
+    """Someone left Common Ground: their requests and matches end, the other side is told,
+    and their listings close."""
+    open_matches = db.session.execute(
+        select(Match).where(Match.state.in_(OPEN_STATES),
+                            or_(Match.requester_id == user_id, Match.partner_id == user_id))
+    ).scalars().all()
+    for match in open_matches:
+        other_id = match.partner_id if match.requester_id == user_id else match.requester_id
+        was_active = match.state == "active"
+        _close(match, None, "ended" if was_active else "withdrawn",
+               "The other person left Common Ground.")
+        notify_person(other_id, "match", "Your match ended: the other person left Common "
+                                         "Ground" if was_active else
+                      "A request to you was withdrawn: its sender left Common Ground",
+                      _url(match))
+    db.session.execute(update(Listing).where(Listing.author_id == user_id)
+                       .values(is_open=False, updated_at=utcnow()))
+    db.session.commit()
+
+
 # --- messages --------------------------------------------------------------------------------
 
 
@@ -451,7 +474,7 @@ def confirm_session(actor, session):
 
 def _cancel(actor, session, reason):
     session.state = "cancelled"
-    session.cancelled_by_id = actor.id
+    session.cancelled_by_id = actor.id if actor else None
     session.cancel_reason = reason
 
 

@@ -249,3 +249,31 @@ def test_my_events_orders_a_moved_date_by_its_new_time(organiser, resident):
     services.move_occurrence(organiser, event, first, later, time(18), time(20))
     assert [occurrence.starts_at for occurrence, _ in rsvps.list_my_events(resident)] == [
         second, local(later, "18:00")]
+
+
+# --- people leaving ------------------------------------------------------------------------------
+
+
+def test_a_deleted_account_gives_its_places_to_the_people_waiting(app, organiser, crowd):
+    from forum.accounts.services import delete_account
+    from tests.factories import PASSWORD
+
+    event = create_event(organiser, capacity=1)
+    leaving, waiting = crowd(2)
+    answer(event, event.starts_at, True, leaving, waiting)
+    with app.test_request_context():
+        delete_account(leaving, PASSWORD)
+    assert states(event, event.starts_at)[waiting.username] == "going"
+    assert going_counter(event, event.starts_at) == 1
+    assert notices(waiting)[0].startswith("A place came up")
+
+
+def test_download_my_data_lists_the_events_i_organised_and_answered(organiser, resident):
+    from forum.accounts.services import export_personal_data
+
+    event = create_event(organiser, capacity=3)
+    answer(event, event.starts_at, True, resident)
+    assert [item["title"] for item in export_personal_data(organiser)["events"]["organised"]] \
+        == [event.title]
+    assert export_personal_data(resident)["events"]["rsvps"] == [
+        {"event": event.title, "date": event.starts_at.isoformat() + "Z", "answer": "going"}]

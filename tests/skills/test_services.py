@@ -753,3 +753,32 @@ def test_confirming_is_refused_when_a_mentors_check_expired_after_the_proposal(c
     assert cohort.state == "proposed"
     assert count(Match) == 0
     assert count(Notification) == 0
+
+
+# --- people leaving ------------------------------------------------------------------------------
+
+
+def test_a_deleted_account_ends_its_matches_closes_its_listings_and_tells_the_other_side(
+        app, resident, mentor):
+    from tests.factories import PASSWORD
+
+    listing = create_listing(mentor)
+    match = make_match(resident, mentor)
+    with app.test_request_context():
+        accounts.delete_account(mentor, PASSWORD)
+    assert load(Match, match).state == "ended"
+    assert load(Listing, listing).is_open is False
+    notices = db.session.execute(select(Notification.summary).where(
+        Notification.user_id == resident.id)).scalars().all()
+    assert "Your match ended: the other person left Common Ground" in notices
+
+
+def test_download_my_data_has_my_skills_profile_listings_and_time_credits(resident, mentor):
+    set_profile(mentor, slots=("tue-evening",), capacity=2)
+    create_listing(mentor, title="Guitar for beginners")
+    match = make_match(resident, mentor)
+    matches.mark_session_done(resident, held_session(match, mentor, minutes=90))
+    data = accounts.export_personal_data(mentor)["skills"]
+    assert data["profile"]["availability"] == ["tue-evening"]
+    assert [item["title"] for item in data["listings"]] == ["Guitar for beginners"]
+    assert data["time_credits"] == {"minutes_given": 90, "minutes_received": 0}
