@@ -210,3 +210,32 @@ class Page(Element):
 
     def csrf_token(self):
         return self.value("csrf_token")
+
+
+# --- counting queries ----------------------------------------------------------------------------
+
+
+def sql_statements(app, client, url):
+    """The SQL statements one GET of `url` runs (it must answer 200)."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, url
+    return statements
+
+
+def visits(app, client, url):
+    """Statement counts of a first visit (which may write a read mark, fill a cache or make a
+    feed row) and a second one."""
+    return len(sql_statements(app, client, url)), len(sql_statements(app, client, url))

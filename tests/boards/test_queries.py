@@ -2,12 +2,10 @@
 posts as for a handful."""
 
 import pytest
-from sqlalchemy import event
 
 from forum.boards import services
-from forum.extensions import db
 from tests.boards.factories import create_board, create_topic, posts_of
-from tests.factories import Page
+from tests.factories import Page, visits
 
 
 @pytest.fixture
@@ -35,29 +33,6 @@ def run(app):
             return function()
 
     return call
-
-
-def sql_statements(app, client, url):
-    """The SQL statements one GET of `url` runs (it must answer 200)."""
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return statements
-
-
-def visits(app, client, url):
-    """Statement counts of a first visit (which writes the read mark) and a second one."""
-    return len(sql_statements(app, client, url)), len(sql_statements(app, client, url))
 
 
 def fill_board(board, authors, viewer, count):

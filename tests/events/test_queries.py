@@ -10,7 +10,6 @@ so any difference is a query per row.
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from forum.accounts.models import User
@@ -20,7 +19,7 @@ from forum.events.models import Event
 from forum.extensions import db
 from tests.events import factories
 from tests.events.factories import first_of_a_month_ahead, in_days
-from tests.factories import Page, create_user
+from tests.factories import Page, create_user, visits
 
 WARDS = ("Riverside", "Hillside", "Millfield")
 CATEGORIES = ("community", "sport", "arts", "council")
@@ -40,29 +39,6 @@ def run(app):
 def person(username):
     return db.session.execute(
         select(User).where(User.username_key == username.lower())).scalar_one()
-
-
-def sql_statements(app, client, url):
-    """The SQL statements one GET of `url` runs (it must answer 200)."""
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sqlalchemy_event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        sqlalchemy_event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return statements
-
-
-def visits(app, client, url):
-    """Statement counts of a first visit (which may make the viewer's feed row) and a second."""
-    return len(sql_statements(app, client, url)), len(sql_statements(app, client, url))
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ so any difference is a query per row.
 """
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from forum.accounts.services import block_user
 from forum.extensions import db
 from forum.skills import matches
 from forum.skills.models import Match, Skill
-from tests.factories import Page, create_user
+from tests.factories import Page, create_user, visits
 from tests.skills import factories
 
 WARDS = ("Riverside", "Hillside", "Millfield")
@@ -29,30 +29,6 @@ def run(app):
             return function()
 
     return call
-
-
-def sql_statements(app, client, url):
-    """The SQL statements one GET of `url` runs (it must answer 200)."""
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return statements
-
-
-def visits(app, client, url):
-    """Statement counts of a first visit (which may fill a cache, like the skills catalogue)
-    and a second one."""
-    return len(sql_statements(app, client, url)), len(sql_statements(app, client, url))
 
 
 def user_named(username):
