@@ -15,6 +15,7 @@ import pytest
 from flask import has_app_context
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from forum import create_app
 from forum.accounts.models import User
@@ -58,12 +59,32 @@ def _migrate(url, folder):
         db.engine.dispose()
 
 
+_sequences = []
+
+
 def _empty_postgres_tables(app):
+    """Empty every table and restart its ids.
+
+    DELETE with foreign-key triggers off, then setval, takes ~4 ms; TRUNCATE of the ~45 tables
+    took over 100 ms, twice a test. Turning triggers off needs a superuser (as CI's and this
+    machine's local PostgreSQL are); anyone else gets the slower TRUNCATE.
+    """
     with app.app_context():
         tables = [t.name for t in db.metadata.sorted_tables]
-        db.session.execute(text(
-            f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
-        ))
+        if not _sequences:
+            _sequences.extend(db.session.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences "
+                "WHERE sequence_schema = 'public'")).scalars())
+        try:
+            db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        except ProgrammingError:
+            db.session.rollback()
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(text(f"DELETE FROM {table}"))
+            db.session.execute(text("SELECT " + ", ".join(
+                f"setval('{sequence}', 1, false)" for sequence in _sequences)))
         db.session.commit()
 
 
