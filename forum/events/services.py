@@ -223,7 +223,8 @@ def _clean(actor, fields, event=None):
         raise Invalid("description", f"Keep the description to {DESCRIPTION_MAX:,} characters; "
                                      f"this one has {len(description):,}.")
     starts_at, ends_at = _times(fields)
-    if event is None and ends_at <= utcnow():
+    # A new event starts in the future; an all-day one may be today.
+    if event is None and (ends_at if fields.all_day else starts_at) <= utcnow():
         raise Invalid("start_day", "That time has already passed.")
     venue = " ".join((fields.venue or "").split())
     if not 2 <= len(venue) <= 150:

@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from forum.accounts.models import utcnow
 from forum.core.audit import AuditEntry
 from forum.errors import DomainError, Invalid, NotAllowed, NotFound
 from forum.events import recurrence, rsvps, services
@@ -637,3 +638,19 @@ def test_only_the_organiser_and_staff_see_who_is_going(organiser, resident, neig
     for outsider in (resident, moderator, None):
         with pytest.raises(NotAllowed):
             rsvps.list_attendees(outsider, event, event.starts_at)
+
+
+def test_a_new_event_cannot_start_in_the_past_but_an_all_day_one_can_be_today(organiser):
+    now_local = recurrence.to_local(utcnow(), services.zone()).replace(tzinfo=None)
+    an_hour_ago, later = now_local - timedelta(hours=1), now_local + timedelta(hours=2)
+    started = services.EventFields(
+        title="Started already", description="", start_day=an_hour_ago.date(),
+        start_time=an_hour_ago.time(), end_day=later.date(), end_time=later.time(),
+        venue="Library")
+    with pytest.raises(Invalid) as refused:
+        services.create_event(organiser, started)
+    assert refused.value.field == "start_day"
+    today = services.EventFields(title="Fun day", description="", start_day=now_local.date(),
+                                 start_time=None, end_day=None, end_time=None, all_day=True,
+                                 venue="Park")
+    assert services.create_event(organiser, today).all_day
