@@ -1157,3 +1157,10 @@ def test_a_young_persons_time_credits_are_private_to_them_and_staff(run, browser
     assert credits(browser(mentor)) == []
     assert client.get("/u/tia").status_code == 404
     assert "Time credits: Gave 1 h · received 0 h" in Page(client.get("/u/maya")).main_text
+
+
+def test_the_matchmaking_profile_says_which_ward_and_languages_it_uses(make_user, browser):
+    person = make_user("sian", languages=("Welsh", "English"), ward="Millfield")
+    text = Page(browser(person).get("/skills/profile")).main_text
+    assert "your ward (Millfield)" in text
+    assert "the languages you speak (Welsh, English)" in text
