@@ -201,6 +201,18 @@ def new_client(app):
 
 
 @pytest.fixture
+def run(app):
+    """run(fn) -> fn() in a short application context of its own, for tests that drive the
+    client and read or set up rows around it (modules may define their own `run`)."""
+
+    def call(function):
+        with app.app_context():
+            return function()
+
+    return call
+
+
+@pytest.fixture
 def signed_in_client(app):
     """A separate browser already signed in: signed_in_client(user, remember=False)."""
 
@@ -235,3 +247,9 @@ def fetch_user(app):
             return user
 
     return fetch
+
+
+@pytest.fixture
+def browser(signed_in_client):
+    """browser(user) -> a test client signed in as that person, with cookies of its own."""
+    return signed_in_client

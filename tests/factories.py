@@ -29,6 +29,12 @@ def date_of_birth_for(age, today=None):
         return recent.replace(year=recent.year - age, day=28)
 
 
+def user_named(username):
+    """The person with this username (inside an application context)."""
+    return db.session.execute(
+        db.select(User).where(User.username_key == username.lower())).scalar_one()
+
+
 def create_ward(name=None):
     name = name or f"Ward {_next()}"
     ward = Ward(name=name, slug=slugify(name))

@@ -26,15 +26,6 @@ def viewer(request, make_user):
     return make_user(username="viewer", roles=roles)
 
 
-@pytest.fixture
-def run(app):
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
-
-
 def fill_board(board, authors, viewer, count):
     """`count` topics by turns of authors, each with a reply by the next, some thanked."""
     for number in range(count):

@@ -9,6 +9,9 @@ needs it to say.
 These makers need the test's application context (`ctx`); event tests call services directly.
 """
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 from forum.moderation import detector
@@ -67,3 +70,39 @@ def says(monkeypatch):
         return verdict
 
     return set_verdict
+
+
+@pytest.fixture
+def calendar_server():
+    """A little web server on 127.0.0.1: serve(path, body) publishes body at path and returns
+    its address; serve.asked lists the paths requested, serve.port its port."""
+    pages, asked = {}, []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            body = pages.get(self.path)
+            payload = body if body is not None else b"Not here"
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/calendar")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            """Keep the test output quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address
+
+    def serve(path, body):
+        pages[path] = body
+        return f"http://{host}:{port}{path}"
+
+    serve.asked, serve.port = asked, port
+    yield serve
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

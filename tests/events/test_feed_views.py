@@ -13,7 +13,6 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from forum.accounts.models import User
 from forum.events import services
 from forum.events.models import Event
 from forum.extensions import db
@@ -23,24 +22,9 @@ from forum.moderation.services import NeedsReconsideration
 from tests.events import factories
 from tests.events.factories import local, next_weekday
 from tests.factories import Page
+from tests.factories import user_named as person
 
 # --- people, events and reading feeds ----------------------------------------------------------
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context (read people with `person`)."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
-
-
-def person(username):
-    return db.session.execute(
-        select(User).where(User.username_key == username.lower())).scalar_one()
 
 
 @pytest.fixture
@@ -61,11 +45,6 @@ def neighbour(make_user):
 @pytest.fixture
 def moderator(make_user):
     return make_user("ravi", roles=["moderator"], display_name="Ravi Volunteer")
-
-
-@pytest.fixture
-def browser(signed_in_client):
-    return signed_in_client
 
 
 @pytest.fixture

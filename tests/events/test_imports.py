@@ -1,7 +1,6 @@
 """Staff import the council's calendar from an .ics file or a web address: all of it or none
 of it, and importing again updates what came in before."""
 
-import threading
 import urllib.error
 import urllib.request
 from datetime import date, datetime, time, timedelta
@@ -333,39 +332,10 @@ def test_an_import_can_be_marked_as_not_official_in_another_category(staff):
 
 
 @pytest.fixture
-def web_calendar(app):
-    """A little web server on 127.0.0.1: serve(path, body) publishes body at path; returns its
-    address. Fetching from private addresses is allowed while it runs."""
+def web_calendar(app, calendar_server):
+    """The local calendar server, with fetching from private addresses allowed while it runs."""
     app.config["IMPORT_ALLOW_PRIVATE_ADDRESSES"] = True
-    pages = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = pages.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/calendar")
-            payload = body if body is not None else b"Not here"
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            """Keep the test output quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address
-
-    def serve(path, body):
-        pages[path] = body
-        return f"http://{host}:{port}{path}"
-
-    serve.port = port
-    yield serve
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    return calendar_server
 
 
 def test_a_calendar_published_at_an_address_is_fetched_and_imported(staff, web_calendar):

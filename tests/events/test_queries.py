@@ -10,9 +10,7 @@ so any difference is a query per row.
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from forum.accounts.models import User
 from forum.accounts.services import slugify
 from forum.events import rsvps, services
 from forum.events.models import Event
@@ -20,25 +18,10 @@ from forum.extensions import db
 from tests.events import factories
 from tests.events.factories import first_of_a_month_ahead, in_days
 from tests.factories import Page, create_user, visits
+from tests.factories import user_named as person
 
 WARDS = ("Riverside", "Hillside", "Millfield")
 CATEGORIES = ("community", "sport", "arts", "council")
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
-
-
-def person(username):
-    return db.session.execute(
-        select(User).where(User.username_key == username.lower())).scalar_one()
 
 
 @pytest.fixture

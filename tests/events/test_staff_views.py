@@ -8,9 +8,7 @@ that nobody else gets in.
 """
 
 import io
-import threading
 from datetime import datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,15 +22,6 @@ from tests.factories import Page
 IMPORT = "/staff/events/import"
 ALLOW_LOCAL = pytest.mark.parametrize(
     "app_overrides", [{"IMPORT_ALLOW_PRIVATE_ADDRESSES": True}], ids=["local-addresses"])
-
-
-@pytest.fixture
-def run(app):
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
 
 
 @pytest.fixture
@@ -207,56 +196,20 @@ def test_a_category_that_does_not_exist_is_refused(jo, run):
 # --- importing from a web address ---------------------------------------------------------------
 
 
-@pytest.fixture
-def web_calendar():
-    """A little web server on 127.0.0.1: serve(path, body) publishes body at path and returns
-    its address; serve.asked lists the paths requested."""
-    pages, asked = {}, []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            body = pages.get(self.path)
-            payload = body if body is not None else b"Not here"
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/calendar")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            """Keep the test output quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address
-
-    def serve(path, body):
-        pages[path] = body
-        return f"http://{host}:{port}{path}"
-
-    serve.asked = asked
-    yield serve
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
 @ALLOW_LOCAL
-def test_staff_import_a_calendar_from_its_web_address(jo, run, web_calendar):
-    address = web_calendar("/council.ics", the_council_calendar())
+def test_staff_import_a_calendar_from_its_web_address(jo, run, calendar_server):
+    address = calendar_server("/council.ics", the_council_calendar())
     response = jo.post(IMPORT, data={"url": address, "category": "council", "official": "y"})
     assert response.headers["Location"] == IMPORT
     assert "Imported 3 new events and updated 0." in Page(jo.get(IMPORT)).flashes
-    assert web_calendar.asked == ["/council.ics"]
+    assert calendar_server.asked == ["/council.ics"]
     assert {source for *_, source in imported(run).values()} == {address}
     assert listed_titles(jo) == TITLES
 
 
 @ALLOW_LOCAL
-def test_an_address_with_no_calendar_is_refused_beside_the_address(jo, run, web_calendar):
-    address = web_calendar("/council.ics", the_council_calendar())
+def test_an_address_with_no_calendar_is_refused_beside_the_address(jo, run, calendar_server):
+    address = calendar_server("/council.ics", the_council_calendar())
     missing = address.replace("council.ics", "missing.ics")
     response = jo.post(IMPORT, data={"url": missing, "category": "council"})
     assert response.status_code == 400
@@ -266,8 +219,8 @@ def test_an_address_with_no_calendar_is_refused_beside_the_address(jo, run, web_
     assert count_events(run) == 0
 
 
-def test_an_address_on_this_machine_is_refused_by_default(jo, run, web_calendar):
-    address = web_calendar("/council.ics", the_council_calendar())
+def test_an_address_on_this_machine_is_refused_by_default(jo, run, calendar_server):
+    address = calendar_server("/council.ics", the_council_calendar())
     assert urlsplit(address).hostname == "127.0.0.1"
     response = jo.post(IMPORT, data={"url": address, "category": "council", "official": "y"})
     assert response.status_code == 400
@@ -275,7 +228,7 @@ def test_an_address_on_this_machine_is_refused_by_default(jo, run, web_calendar)
     assert page.error_for("url") == ("That address is on a private network; give the "
                                      "calendar's public address.")
     assert page.value("url") == address
-    assert web_calendar.asked == [], "the address was never fetched"
+    assert calendar_server.asked == [], "the address was never fetched"
     assert count_events(run) == 0
 
 

@@ -17,31 +17,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from forum.accounts.models import User
 from forum.events import recurrence, rsvps, services
 from forum.events.models import Event, Rsvp
 from forum.extensions import db
 from tests.events import factories
 from tests.events.factories import first_of_a_month_ahead, in_days, next_weekday, today
 from tests.factories import Page, date_of_birth_for
+from tests.factories import user_named as person
 
 # --- people and places ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context (read people with `person`)."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
-
-
-def person(username):
-    return db.session.execute(
-        select(User).where(User.username_key == username.lower())).scalar_one()
 
 
 @pytest.fixture
@@ -73,12 +57,6 @@ def staff(make_user):
 @pytest.fixture
 def moderator(make_user):
     return make_user("ravi", roles=["moderator"], display_name="Ravi Volunteer")
-
-
-@pytest.fixture
-def browser(signed_in_client):
-    """browser(user) -> a test client signed in as that person, with cookies of its own."""
-    return signed_in_client
 
 
 @pytest.fixture

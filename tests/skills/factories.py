@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from forum.accounts import tokens
-from forum.accounts.models import User, utcnow
+from forum.accounts.models import utcnow
 from forum.errors import DomainError
 from forum.extensions import db
 from forum.notifications.models import Notification
@@ -129,11 +129,6 @@ def notices(user):
     return list(db.session.execute(
         select(Notification.summary).where(Notification.user_id == user.id)
         .order_by(Notification.id)).scalars())
-
-
-def user_named(username):
-    return db.session.execute(
-        select(User).where(User.username_key == username.lower())).scalar_one()
 
 
 _URL = re.compile(r"https?://\S+")

@@ -14,25 +14,10 @@ from forum.accounts.services import block_user
 from forum.extensions import db
 from forum.skills import matches
 from forum.skills.models import Match, Skill
-from tests.factories import Page, create_user, visits
+from tests.factories import Page, create_user, user_named, visits
 from tests.skills import factories
 
 WARDS = ("Riverside", "Hillside", "Millfield")
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
-
-
-def user_named(username):
-    return factories.user_named(username)
 
 
 def skill_named(name, category):

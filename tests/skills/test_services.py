@@ -25,7 +25,7 @@ from forum.skills.models import (
     TimeCredit,
     slot_bit,
 )
-from tests.factories import date_of_birth_for
+from tests.factories import date_of_birth_for, user_named
 from tests.skills.factories import (
     ask,
     create_listing,
@@ -40,7 +40,6 @@ from tests.skills.factories import (
     reload_match,
     reload_session,
     set_profile,
-    user_named,
 )
 
 

@@ -13,20 +13,8 @@ from forum.extensions import db
 from forum.notifications.models import Notification
 from forum.skills import safeguarding
 from forum.skills.models import Cohort, Match, SafeguardingConcern, Skill, SkillCategory
-from tests.factories import Page
+from tests.factories import Page, user_named
 from tests.skills import factories
-from tests.skills.factories import user_named
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context (read people with `user_named`)."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
 
 
 @pytest.fixture

@@ -32,9 +32,9 @@ from forum.skills.models import (
     Skill,
     TimeCredit,
 )
-from tests.factories import Page
+from tests.factories import Page, user_named
 from tests.skills import factories
-from tests.skills.factories import VENUE, user_named
+from tests.skills.factories import VENUE
 
 ONLY_VERIFIED = ("Only verified mentors (adults whose safeguarding check the council has "
                  "recorded) can be matched with people under 18.")
@@ -45,18 +45,6 @@ LINK_PROBLEM = "There's a problem with this link"
 
 
 # --- people and places -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(app):
-    """run(fn) -> fn() in a short application context, for making rows and reading them back
-    (read people inside it with `user_named`)."""
-
-    def call(function):
-        with app.app_context():
-            return function()
-
-    return call
 
 
 @pytest.fixture
@@ -98,12 +86,6 @@ def staff(make_user):
 @pytest.fixture
 def moderator(make_user):
     return make_user("ravi", roles=["moderator"], display_name="Ravi Volunteer")
-
-
-@pytest.fixture
-def browser(signed_in_client):
-    """browser(user) -> a test client signed in as that person, with cookies of its own."""
-    return signed_in_client
 
 
 @pytest.fixture
