@@ -1,6 +1,14 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 
-from forum.accounts.models import Block, MentorCheck, RoleGrant, User, UserSession, Ward
+from forum.accounts.models import (
+    Block,
+    MentorCheck,
+    RoleGrant,
+    User,
+    UserSession,
+    Ward,
+    WardAlias,
+)
 from forum.boards.models import (
     Board,
     BoardFollow,
@@ -23,6 +31,7 @@ from forum.moderation.models import (
     Sanction,
     WatchedWord,
 )
+from forum.news.models import NewsArticle, NewsComment, WardFollow
 from forum.notifications.models import Notification
 from forum.search.models import SearchQueue
 from forum.skills.models import (
@@ -49,5 +58,6 @@ __all__ = [
     "UserSession", "Ward", "Block", "Cohort", "CohortMember", "CohortPlacement",
     "GuardianConsent", "Listing", "Match", "MatchFeedback", "MatchMessage", "MatchProfile",
     "MatchSession", "SafeguardingConcern", "Skill", "SkillCategory", "TimeCredit",
-    "CalendarFeed", "Event", "EventException", "OccurrenceCount", "Rsvp",
+    "CalendarFeed", "Event", "EventException", "OccurrenceCount", "Rsvp", "WardAlias",
+    "NewsArticle", "NewsComment", "WardFollow",
 ]

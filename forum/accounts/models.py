@@ -54,6 +54,19 @@ class Ward(db.Model):
         return f"<Ward {self.slug}>"
 
 
+class WardAlias(db.Model):
+    """A slug that used to belong to a ward merged into another: old links still arrive."""
+
+    __tablename__ = "ward_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    ward: Mapped[Ward] = relationship()
+
+
 class User(db.Model):
     """A person with an account. Every verified account is a resident; roles add duties."""
 

@@ -483,3 +483,36 @@ def _publish_official(user, obj):
 @rule("event.import")
 def _import_events(user, obj):
     return is_staff(user)
+
+
+# --- council news --------------------------------------------------------------------------------
+
+
+@rule("news.manage")
+def _manage_news(user, obj):
+    """Write, schedule, publish, pin and take down council news."""
+    return is_staff(user)
+
+
+@rule("news.read")
+def _read_news(user, article):
+    """Live articles are public; drafts, scheduled and unpublished ones are staff's."""
+    return article is not None and (article.is_live() or is_staff(user))
+
+
+@rule("news.comment")
+def _comment_on_news(user, article):
+    return (article is not None and article.is_live() and article.comments_open
+            and can_write(user))
+
+
+@rule("news.comment.delete")
+def _delete_news_comment(user, comment):
+    if comment is None or comment.status == "deleted":
+        return False
+    return (is_self(user, comment.author) and can_write(user)) or is_moderator(user)
+
+
+@rule("ward.follow")
+def _follow_ward(user, ward):
+    return signed_in(user)

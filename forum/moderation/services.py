@@ -208,8 +208,11 @@ def get_reportable(kind_name, content_id, viewer):
             raise NotFound()
         return user
     kind = content.KINDS.get(kind_name)
-    # Private conversations have their own route to staff ("report a concern").
-    obj = db.session.get(kind.model, content_id) if kind and not kind.private else None
+    # Private conversations have their own route to staff ("report a concern"); council news
+    # is staff's own words (its comments are reported one by one).
+    reportable = kind is not None and not kind.private and issubclass(kind.model,
+                                                                     content.Moderated)
+    obj = db.session.get(kind.model, content_id) if reportable else None
     if obj is None or not content.visible(obj, viewer):
         raise NotFound("There's nothing to report here: it may have been removed already.")
     return obj

@@ -18,6 +18,7 @@ KINDS = {
     "match": "",
     "safeguarding": "",
     "event": "",
+    "news": "",
 }
 
 

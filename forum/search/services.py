@@ -274,8 +274,10 @@ def _forget(row_ids):
 
 def count_indexable():
     """How many objects a rebuild reads (published ones, where the kind has a status)."""
+    # select_from: a kind without a status filter would otherwise count rows of no table.
     return sum(db.session.execute(_published(KINDS[name].model).with_only_columns(
-        func.count())).scalar_one() for name in searchable_kinds())
+        func.count()).select_from(KINDS[name].model)).scalar_one()
+        for name in searchable_kinds())
 
 
 def reindex(progress=None):

@@ -1,0 +1,1 @@
+"""Council news and announcements, and their feeds."""
