@@ -4,9 +4,18 @@ from datetime import datetime
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, TimeField
+from wtforms import DateField, IntegerField, SelectChoice, TimeField
 
 from forum.errors import DomainError, Invalid
+
+
+def choices(pairs, blank=None):
+    """Select options from (value, label) pairs, after an optional blank one labelled `blank`.
+
+    SelectChoice rather than tuples, which WTForms 3.3 deprecates.
+    """
+    first = [SelectChoice("", blank)] if blank else []
+    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 class ActionForm(FlaskForm):

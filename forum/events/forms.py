@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from forum.core.forms import ClockField, DayField, WholeNumberField
+from forum.core.forms import ClockField, DayField, WholeNumberField, choices
 from forum.events import recurrence
 from forum.events.models import CATEGORIES, SUITABILITY
 
@@ -29,12 +28,6 @@ TIME_HINT = "24-hour clock, UK time, like 18:30."
 def at_most(length):
     """Optional, and no longer than `length` (said plainly when it is)."""
     return [Optional(), Length(max=length, message=f"Keep it to {length:,} characters.")]
-
-
-def choices(pairs, blank=None):
-    """SelectChoice rather than (value, label) tuples, which WTForms 3.3 deprecates."""
-    first = [SelectChoice("", blank)] if blank else []
-    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 class FilterForm(FlaskForm):

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from forum.core.forms import ActionForm, show_error
+from forum.core.paging import page_number
 from forum.core.policy import can
 from forum.core.security import safe_next_url
 from forum.errors import DomainError, NotAllowed
@@ -67,7 +68,7 @@ def queue():
     """Show open cases, most severe first."""
     moderators_only()
     only = request.args.get("only") if request.args.get("only") in ("mine", "staff") else None
-    cases = services.list_queue(current_user, only, request.args.get("page", 1, type=int))
+    cases = services.list_queue(current_user, only, page_number())
     return render_template("moderation/queue.html", cases=cases, only=only,
                            subjects=services.subjects_of(cases.items),
                            describe=services.describe, bulk_form=forms.BulkForm())

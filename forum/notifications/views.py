@@ -1,10 +1,11 @@
 """The notification bell, the list, and opening one notification."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from forum.core import content
 from forum.core.forms import ActionForm
+from forum.core.paging import page_number
 from forum.extensions import db
 from forum.notifications import services
 
@@ -26,7 +27,7 @@ def unread_notifications():
 @login_required
 def index():
     """List my notifications, newest first."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     return render_template("notifications/index.html",
                            notifications=services.list_notifications(current_user, page),
                            form=ActionForm())

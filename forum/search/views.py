@@ -6,6 +6,7 @@ from flask_login import current_user
 from forum.accounts import services as accounts
 from forum.boards import services as boards
 from forum.core.forms import show_error
+from forum.core.paging import page_number
 from forum.errors import Invalid
 from forum.search import services
 from forum.search.forms import SearchForm
@@ -25,7 +26,7 @@ def search():
     form.ward.choices = [("", "All wards"), *ward_names.items()]
     results, unavailable, status = None, None, 200
     if request.args:
-        results, unavailable, status = _run(form, request.args.get("page", 1, type=int))
+        results, unavailable, status = _run(form, page_number())
     return render_template("search/search.html", form=form, results=results,
                            unavailable=unavailable, board_names=board_names,
                            ward_names=ward_names), status

@@ -8,7 +8,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SearchField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forum.core.forms import ClockField, DayField, WholeNumberField
+from forum.core.forms import ClockField, DayField, WholeNumberField, choices
 from forum.skills.models import (
     DAY_NAMES,
     FORMATS,
@@ -30,12 +29,6 @@ from forum.skills.services import BODY_MAX, TITLE_MAX
 
 MESSAGE_HINT = ("Markdown works: **bold**, *italic*, - lists. Keep contact on Common Ground: "
                 "no phone numbers, e-mail addresses or social media names.")
-
-
-def choices(pairs, blank=None):
-    """SelectChoice rather than (value, label) tuples, which WTForms 3.3 deprecates."""
-    first = [SelectChoice("", blank)] if blank else []
-    return first + [SelectChoice(value, label) for value, label in pairs]
 
 
 def slot_label(slot):

@@ -3,6 +3,7 @@ and concerns. Its routes join the skills blueprint (`forum.skills.views.bp`)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from forum.core.forms import ActionForm, nudge_id_of, reconsider, show_error
 from forum.core.policy import can, session_refusal
@@ -43,7 +44,7 @@ def match(match_id):
 def _session_form(match, fresh=False):
     """The propose-a-session form; `fresh`: empty, even while another form is being posted."""
     form = forms.SessionForm(formdata=None) if fresh else forms.SessionForm()
-    form.giver.choices = [forms.SelectChoice(str(person.id), "Me" if person.id ==
+    form.giver.choices = [SelectChoice(str(person.id), "Me" if person.id ==
                                              current_user.id else _name(person))
                           for person in match.people]
     if form.giver.data is None:

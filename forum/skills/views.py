@@ -2,10 +2,12 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from forum.accounts import services as accounts
 from forum.accounts import tokens
 from forum.core.forms import ActionForm, flash_if_held, form_status, show_error, submit_text
+from forum.core.paging import page_number
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import limiter
@@ -32,10 +34,6 @@ LABELS = {"kinds": LISTING_KINDS, "formats": FORMATS, "levels": LEVELS,
 def _labels():
     # App-wide: the profile page (accounts) shows listing cards too.
     return {"skill_labels": LABELS}
-
-
-def _page():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def why_not(other, reaching_out=True):
@@ -65,7 +63,7 @@ def _render_index(guardian_form, status=200):
     listings = services.list_listings(
         current_user, kind=browse.kind.data, format=browse.format.data,
         category=browse.category.data, ward=browse.ward.data, slot=browse.slot.data,
-        under_18=browse.under_18.data, text=browse.q.data or "", page=_page())
+        under_18=browse.under_18.data, text=browse.q.data or "", page=page_number())
     ask_guardian = can(current_user, "skills.ask_guardian")
     return render_template(
         "skills/index.html", browse=browse, listings=listings, guardian_form=guardian_form,
@@ -130,8 +128,8 @@ def guardian_withdraw(token):
 
 def _listing_form(listing=None):
     form = forms.ListingForm()
-    form.skill.choices = [forms.SelectChoice("", "— not on the list —")] + [
-        forms.SelectChoice(str(skill.id), skill.name, optgroup=skill.category.name)
+    form.skill.choices = [SelectChoice("", "— not on the list —")] + [
+        SelectChoice(str(skill.id), skill.name, optgroup=skill.category.name)
         for skill in services.list_skills()]
     if request.method == "GET":
         if listing is None:
