@@ -6,10 +6,10 @@ Each function is one transaction: it validates, writes, commits, then sends its 
 import re
 import secrets
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
 
 from forum.accounts import tokens
@@ -20,6 +20,7 @@ from forum.accounts.models import (
     RoleGrant,
     User,
     Ward,
+    WardAlias,
     age_on,
     utcnow,
 )
@@ -35,6 +36,7 @@ from forum.core.policy import require
 from forum.core.templating import local_time
 from forum.errors import DomainError, Invalid, NotFound
 from forum.extensions import db
+from forum.moderation.models import Sanction
 from forum.notifications.mail import send_email
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
@@ -78,14 +80,42 @@ def list_wards():
     return db.session.execute(db.select(Ward).order_by(Ward.name)).scalars().all()
 
 
-def get_ward(slug):
+def resolve_ward(slug):
+    """(the ward at this address, whether the address is an old one of a merged ward).
+
+    A ward's own slug wins over an alias, so a new ward may take a merged ward's old name.
+    :raises NotFound: no ward has ever had this address.
+    """
     ward = db.session.execute(db.select(Ward).where(Ward.slug == slug)).scalar_one_or_none()
+    if ward is not None:
+        return ward, False
+    ward = merged_into(slug)
     if ward is None:
         raise NotFound("There's no ward by that name.")
-    return ward
+    return ward, True
 
 
-def search_users(text="", role=None, page=1, per_page=30):
+def merged_into(slug):
+    """The ward that a merged ward's old address now leads to, or None."""
+    return db.session.execute(
+        db.select(Ward).join(WardAlias, WardAlias.ward_id == Ward.id).where(WardAlias.slug == slug)
+    ).scalar_one_or_none()
+
+
+def get_ward(slug):
+    """The ward at this address, following a merged ward's old address to where it went."""
+    return resolve_ward(slug)[0]
+
+
+def find_ward(slug):
+    """Like get_ward, but None when there is no such ward."""
+    try:
+        return get_ward(slug)
+    except NotFound:
+        return None
+
+
+def search_users(text="", role=None, page=1, per_page=30, state=None):
     query = (db.select(User).where(User.state != "deleted")
              .options(selectinload(User.mentor_checks)).order_by(User.username_key))
     if text:
@@ -96,6 +126,8 @@ def search_users(text="", role=None, page=1, per_page=30):
         )
     if role:
         query = query.where(User.role_grants.any(RoleGrant.role == role))
+    if state:
+        query = query.where(User.state == state)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -163,7 +195,8 @@ def _check_date_of_birth(date_of_birth, today):
 
 
 def _ward_or_invalid(slug, field="ward"):
-    ward = db.session.execute(db.select(Ward).where(Ward.slug == slug)).scalar_one_or_none()
+    # A merged ward's old address still counts: it may be in a form or link made before.
+    ward = find_ward(slug)
     if ward is None:
         raise Invalid(field, "Choose your ward from the list.")
     return ward
@@ -509,6 +542,48 @@ def set_ward_centre(actor, ward, latitude, longitude):
     db.session.commit()
 
 
+def merge_wards(actor, ward, into):
+    """Merge `ward` into `into`: everything in it moves, its old address leads to `into`, and
+    `ward` is deleted. Returns {what: how many moved}.
+
+    Each domain moves its own rows on the `wards_merging` signal; this moves the residents.
+    """
+    require(actor, "ward.manage")
+    if into is None:
+        raise Invalid("into", "Choose the ward to merge into.")
+    if into.id == ward.id:
+        raise Invalid("into", f"Choose another ward: {ward.name} can't be merged into itself.")
+    moved = {}
+    for _receiver, counts in signals.wards_merging.send(ward, into=into):
+        moved.update(counts or {})
+    moved["residents"] = db.session.execute(
+        update(User).where(User.ward_id == ward.id).values(ward_id=into.id)
+    ).rowcount
+    # Addresses the old ward already inherited from earlier merges follow it too.
+    db.session.execute(update(WardAlias).where(WardAlias.ward_id == ward.id)
+                       .values(ward_id=into.id))
+    alias = db.session.execute(
+        db.select(WardAlias).where(WardAlias.slug == ward.slug)).scalar_one_or_none()
+    if alias is None:
+        db.session.add(WardAlias(slug=ward.slug, ward_id=into.id))
+    else:  # a ward made later with a merged ward's old name, now merged in turn
+        alias.ward_id = into.id
+    db.session.flush()
+    residents_after = db.session.execute(
+        db.select(func.count(User.id)).where(User.ward_id == into.id, User.state != "deleted")
+    ).scalar_one()
+    old_addresses = db.session.execute(
+        db.select(WardAlias.slug).where(WardAlias.ward_id == into.id).order_by(WardAlias.slug)
+    ).scalars().all()
+    audit.record(actor, "ward.merge", into, reason=f"{ward.name} merged into {into.name}",
+                 before={"ward": ward.name, "slug": ward.slug, **moved},
+                 after={"ward": into.name, "slug": into.slug, "residents": residents_after,
+                        "old_addresses": old_addresses})
+    db.session.delete(ward)
+    db.session.commit()
+    return moved
+
+
 # --- roles and safeguarding checks (staff, admin) ---------------------------------------------
 
 
@@ -572,6 +647,76 @@ def revoke_mentor_check(actor, check, reason):
     audit.record(actor, "mentor.check_revoked", check.user, reason=reason.strip(),
                  before={"reference": check.reference})
     db.session.commit()
+
+
+# --- suspending accounts (staff, admin) ---------------------------------------------------------
+
+MAX_SUSPENSION_DAYS = 3650
+
+
+def suspend_user(actor, user, reason, days=None):
+    """Keep someone out: sign them out everywhere, and tell them why when they try to sign in.
+
+    :param days: how long; None suspends them until someone reinstates them. Suspending a
+        suspended person replaces the earlier suspension.
+    """
+    require(actor, "user.suspend", user,
+            message="Staff may suspend residents and moderators, and admins staff too; nobody "
+                    "suspends an admin or themselves.")
+    if user.state == "deleted":
+        raise DomainError("That account has been deleted.")
+    if user.state == "banned":
+        raise DomainError(f"{user.username} is banned, which already keeps them out: a ban is "
+                          "lifted only on appeal.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reason", "Say why. They will read this when they try to sign in.")
+    if len(reason) > 1000:
+        raise Invalid("reason", "Keep the reason to 1,000 characters or fewer.")
+    if days is not None and not 1 <= days <= MAX_SUSPENSION_DAYS:
+        raise Invalid("days", f"Give a number of days from 1 to {MAX_SUSPENSION_DAYS:,}, or "
+                              "leave it empty to suspend until reinstated.")
+    now = utcnow()
+    until = now + timedelta(days=days) if days else None
+    before = _state_of(user)
+    _lift_suspensions(user, now)
+    db.session.add(Sanction(user_id=user.id, decision_id=None, kind="suspend", starts_at=now,
+                            ends_at=until))
+    user.state, user.state_reason, user.state_until = "suspended", reason, until
+    close_all_sessions(user)
+    audit.record(actor, "user.suspend", user, reason=reason, before=before,
+                 after=_state_of(user))
+    db.session.commit()
+
+
+def reinstate_user(actor, user, reason):
+    """End a suspension now, whoever made it; the person can sign in again."""
+    require(actor, "user.suspend", user)
+    if user.state != "suspended":
+        raise DomainError(f"{user.username} isn't suspended.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reason", "Say why the suspension is being lifted.")
+    before = _state_of(user)
+    _lift_suspensions(user, utcnow())
+    user.state, user.state_reason, user.state_until = "active", "", None
+    audit.record(actor, "user.reinstate", user, reason=reason, before=before,
+                 after=_state_of(user))
+    db.session.commit()
+
+
+def _lift_suspensions(user, now):
+    db.session.execute(
+        update(Sanction).where(Sanction.user_id == user.id, Sanction.kind == "suspend",
+                               Sanction.lifted_at.is_(None),
+                               Sanction.ends_at.is_(None) | (Sanction.ends_at > now))
+        .values(lifted_at=now))
+
+
+def _state_of(user):
+    return {"state": user.state, "reason": user.state_reason or None,
+            "until": user.state_until.isoformat(timespec="minutes") if user.state_until
+            else None}
 
 
 # --- blocking -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Counters on boards and topics (topic and post counts, latest activity) are kept 
 pages that show them never count rows.
 """
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, selectinload
 
@@ -58,7 +58,7 @@ def get_ward_board(ward_id):
     ).scalar_one_or_none()
 
 
-def list_topics(board, viewer, page=1):
+def list_topics(board, viewer, page=1, per_page=TOPICS_PER_PAGE):
     """Topics on a board the viewer may see: pinned first, then most recently active."""
     query = (
         db.select(Topic)
@@ -68,7 +68,36 @@ def list_topics(board, viewer, page=1):
                  selectinload(Topic.last_poster).lazyload(User.role_grants))
         .order_by(Topic.is_pinned.desc(), Topic.last_activity_at.desc(), Topic.id.desc())
     )
-    return db.paginate(query, page=page, per_page=TOPICS_PER_PAGE, error_out=False)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def list_active_topics(limit=6, board=None):
+    """Published topics, most recently active first: across every board, or on `board`.
+
+    Every board is public (boards have no visibility of their own), so a topic's own status
+    is all that decides whether everyone may see it. For the home page.
+    """
+    query = (db.select(Topic).where(Topic.status == "published")
+             .order_by(Topic.last_activity_at.desc(), Topic.id.desc()).limit(limit))
+    if board is not None:
+        query = query.where(Topic.board_id == board.id)
+    return db.session.execute(query).scalars().all()
+
+
+def list_recent_posts(board=None, openings_only=False, limit=30):
+    """Published posts in published topics, newest first, with their topic, board and author
+    loaded: every post on `board` (or on any board), or only topics' opening posts. For feeds.
+    """
+    query = (db.select(Post).join(Topic, Post.topic_id == Topic.id)
+             .where(Post.status == "published", Topic.status == "published")
+             .options(selectinload(Post.topic),
+                      selectinload(Post.author).lazyload(User.role_grants))
+             .order_by(Post.created_at.desc(), Post.id.desc()).limit(limit))
+    if board is not None:
+        query = query.where(Topic.board_id == board.id)
+    if openings_only:
+        query = query.where(Post.number == 1)
+    return db.session.execute(query).scalars().all()
 
 
 def read_marks(viewer, topics):
@@ -102,12 +131,12 @@ def _visible_posts(topic, viewer):
     return db.select(Post).where(Post.topic_id == topic.id, Post.visible_to(viewer))
 
 
-def list_posts(topic, viewer, page=1):
+def list_posts(topic, viewer, page=1, per_page=POSTS_PER_PAGE):
     query = (_visible_posts(topic, viewer)
              .options(selectinload(Post.author).selectinload(User.role_grants),
                       defer(Post.body_source), defer(Post.body_text))
              .order_by(Post.number))
-    return db.paginate(query, page=page, per_page=POSTS_PER_PAGE, error_out=False)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def page_of_post(post, viewer):
@@ -559,6 +588,54 @@ def ensure_ward_board(ward):
     else:
         board.name = ward.name
         board.description = description
+
+
+@signals.wards_merging.connect
+def merge_ward_boards(ward, into, **extra):
+    """Move a merged ward's board into the remaining ward's: its topics, followers, cases and
+    moderators' scopes; then delete it (its address leads on: see board_of_merged_ward)."""
+    old = get_ward_board(ward.id)
+    if old is None:
+        return {}
+    new = get_ward_board(into.id)
+    if new is None:
+        # The remaining ward had no board of its own: the old one becomes its board.
+        old.ward = into
+        old.name = into.name
+        old.description = f"News, questions and neighbourly help for {into.name}."
+        return {}
+    topics = db.session.execute(select(Topic).where(Topic.board_id == old.id)).scalars().all()
+    for topic in topics:  # one at a time, so the search index hears of each
+        topic.board = new
+    followers = select(BoardFollow.user_id).where(BoardFollow.board_id == new.id)
+    follows = db.session.execute(
+        update(BoardFollow).where(BoardFollow.board_id == old.id,
+                                  BoardFollow.user_id.not_in(followers))
+        .values(board_id=new.id)).rowcount
+    db.session.execute(delete(BoardFollow).where(BoardFollow.board_id == old.id))
+    moved = moderation.move_board(old, new)
+    db.session.flush()
+    if topics:  # their pages name the board
+        db.session.execute(update(Topic).where(Topic.id.in_([topic.id for topic in topics]))
+                           .values(revision=Topic.revision + 1))
+    db.session.delete(old)
+    recount_board(new)
+    return {"topics": len(topics), "board_follows": follows, **moved}
+
+
+def board_of_merged_ward(slug):
+    """The board that a merged ward's old board address now leads to, or None.
+
+    A ward board's address is its ward's (or that with "-ward", when a topic board had it).
+    """
+    from forum.accounts.services import merged_into
+
+    for ward_slug in dict.fromkeys((slug, slug.removesuffix("-ward"))):
+        ward = merged_into(ward_slug)
+        board = get_ward_board(ward.id) if ward is not None else None
+        if board is not None:
+            return board
+    return None
 
 
 # --- counters --------------------------------------------------------------------------------

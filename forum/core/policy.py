@@ -122,6 +122,17 @@ def _record_mentor_check(user, subject):
     return not subject.is_minor and not is_self(user, subject)
 
 
+@rule("user.suspend")
+def _suspend_user(user, subject):
+    """Staff suspend (and reinstate) residents and moderators; only admins suspend staff;
+    nobody suspends an admin or themselves."""
+    if not is_staff(user) or subject is None or is_self(user, subject):
+        return False
+    if "admin" in subject.roles:
+        return False
+    return "staff" not in subject.roles or is_admin(user)
+
+
 @rule("audit.read")
 def _read_audit(user, obj):
     return is_staff(user)

@@ -28,3 +28,12 @@ Receivers add their own rows (a ward's board) to the same session, so both arriv
 user_blocked = _signals.signal("user-blocked")
 """Sent when someone blocks another person, BEFORE the transaction commits. Sender: the User
 who blocked; `blocked`: the User they blocked. Receivers end what joins the two (matches)."""
+
+wards_merging = _signals.signal("wards-merging")
+"""Sent when one ward is merged into another, BEFORE the transaction commits and before the old
+ward is deleted. Sender: the old Ward; `into`: the Ward that remains.
+
+Each receiver moves its own domain's rows from the old ward (and anything that hangs on it, like
+its board) to `into`, in the same session, and may return {what: how many rows it moved} for the
+audit entry. Accounts moves the residents itself, after the receivers have run.
+"""

@@ -1,7 +1,7 @@
 """iCalendar addresses: one event, the public feeds (all, a ward, a category) and each
 person's private feed. Their routes join the events blueprint (`forum.events.views.bp`)."""
 
-from flask import abort, current_app, make_response, request
+from flask import abort, current_app, make_response, redirect, request, url_for
 from flask_login import current_user
 
 from forum.accounts import services as accounts
@@ -40,7 +40,9 @@ def calendar_feed():
 @bp.route("/ward/<slug>.ics")
 def ward_feed(slug):
     """A ward's public events."""
-    ward = accounts.get_ward(slug)
+    ward, is_alias = accounts.resolve_ward(slug)
+    if is_alias:  # a merged ward: calendar apps follow to the ward that remains
+        return redirect(url_for("events.ward_feed", slug=ward.slug), 301)
     return _calendar(feeds.public_events(ward=ward), f"events in {ward.name}",
                      f"ward-{ward.slug}.ics")
 

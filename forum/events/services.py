@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import Ward, utcnow
-from forum.core import audit, content
+from forum.core import audit, content, signals
 from forum.core.policy import can, require
 from forum.errors import DomainError, Invalid, NotFound
 from forum.events import recurrence
@@ -80,6 +80,15 @@ def list_occurrences(viewer, since, until, filters=None):
     for event in _visible_events(viewer, since, until, filters or Filters()):
         found.extend(recurrence.occurrences(event, since, until, zone()))
     return sorted(found, key=lambda occurrence: (occurrence.starts_at, occurrence.event.id))
+
+
+def list_public_occurrences(since, until, filters=None):
+    """Occurrences in [since, until) of published events that are going ahead, in time order:
+    what everyone sees, whoever asks (no one's own held events, nothing cancelled). For the
+    home page."""
+    # No viewer: Event.visible_to(None) is "published" only, even for a moderator's home page.
+    return [occurrence for occurrence in list_occurrences(None, since, until, filters)
+            if not occurrence.event.is_cancelled]
 
 
 def window(when, today=None):
@@ -289,6 +298,16 @@ def new_repeats_until(event):
     return max([end, *moved])
 
 
+@signals.wards_merging.connect
+def _move_ward_events(ward, into, **extra):
+    """Events in a merged ward are in the ward that remains (one at a time, so the search index
+    hears of each)."""
+    events = db.session.execute(select(Event).where(Event.ward_id == ward.id)).scalars().all()
+    for event in events:
+        event.ward_id = into.id
+    return {"events": len(events)}
+
+
 def new_uid():
     return f"{uuid.uuid4()}@commonground"
 
@@ -321,6 +340,12 @@ def _screen(actor, prepared, kind, nudge_id):
         raise Invalid("description", error.message) from None
 
 
+def _is_staff_action(actor, event):
+    """Changing someone else's event, or the council's own, is audited (organisers changing
+    their own events are not)."""
+    return actor.id != event.author_id or event.is_official
+
+
 def _why_not_write(actor):
     if getattr(actor, "is_muted", False):
         return "You've been muted, so you can't add events for now."
@@ -346,7 +371,7 @@ def update_event(actor, event, fields, nudge_id=None):
         event.apply_verdict(prepared.verdict, "held")
     db.session.flush()
     moderation.record_screening(event, prepared.verdict)
-    if actor.id != event.author_id:
+    if _is_staff_action(actor, event):
         audit.record(actor, "event.edit", event, after={"title": event.title})
     if before != (event.starts_at, event.ends_at, event.venue, event.rrule):
         _tell_attendees(event, None, f"Changed: {event.title} — check the new details")
@@ -400,7 +425,7 @@ def cancel_event(actor, event, reason):
     event.cancel_reason = reason[:500]
     event.sequence += 1
     _tell_attendees(event, None, f"Cancelled: {event.title} — {reason[:120]}", email=True)
-    if actor.id != event.author_id:
+    if _is_staff_action(actor, event):
         audit.record(actor, "event.cancel", event, reason=reason)
     db.session.commit()
 
@@ -415,6 +440,9 @@ def skip_occurrence(actor, event, original_start, note=""):
     _tell_attendees(event, original_start,
                     f"Not happening on {local_label(occurrence.starts_at)}: {event.title}{why}",
                     email=True, link_to_date=False)
+    if _is_staff_action(actor, event):
+        audit.record(actor, "event.skip_date", event, reason=(note or "").strip(),
+                     before={"starts_at": occurrence.starts_at.isoformat()})
     db.session.commit()
 
 
@@ -435,6 +463,10 @@ def move_occurrence(actor, event, original_start, day, start_time, end_time, not
     why = f" ({note.strip()[:120]})" if (note or "").strip() else ""
     _tell_attendees(event, original_start,
                     f"Moved to {local_label(starts)}: {event.title}{why}", email=True)
+    if _is_staff_action(actor, event):
+        audit.record(actor, "event.move_date", event, reason=(note or "").strip(),
+                     before={"starts_at": original_start.isoformat()},
+                     after={"starts_at": starts.isoformat()})
     db.session.commit()
 
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import User, utcnow
-from forum.core import audit, content
+from forum.core import audit, content, signals
 from forum.core.policy import can, require
 from forum.errors import DomainError, Invalid, NotAllowed, NotFound
 from forum.extensions import db
@@ -213,7 +213,8 @@ def get_reportable(kind_name, content_id, viewer):
     reportable = kind is not None and not kind.private and issubclass(kind.model,
                                                                      content.Moderated)
     obj = db.session.get(kind.model, content_id) if reportable else None
-    if obj is None or not content.visible(obj, viewer):
+    if obj is None or not content.visible(obj, viewer) \
+            or not kind.container_visible(obj, viewer):
         raise NotFound("There's nothing to report here: it may have been removed already.")
     return obj
 
@@ -800,3 +801,29 @@ def remove_scope(actor, scope_id):
     db.session.delete(scope)
     db.session.commit()
     return moderator
+
+
+def _move_scopes(column, old_id, new_id):
+    """Point scopes on one board or ward at another; a moderator already scoped there keeps
+    the one they had. Returns how many moved."""
+    already = select(ModeratorScope.user_id).where(column == new_id)
+    db.session.execute(delete(ModeratorScope).where(column == old_id,
+                                                    ModeratorScope.user_id.in_(already)))
+    return db.session.execute(
+        update(ModeratorScope).where(column == old_id).values({column.key: new_id})
+    ).rowcount
+
+
+def move_board(old, new):
+    """A board is merged into another (its ward was merged): its cases and moderators' scopes
+    follow. The caller commits. Returns {what: how many moved}."""
+    db.session.execute(update(Case).where(Case.board_id == old.id).values(board_id=new.id))
+    return {"board_scopes": _move_scopes(ModeratorScope.board_id, old.id, new.id)}
+
+
+@signals.wards_merging.connect
+def _merge_ward_cases(ward, into, **extra):
+    """Cases and moderators' scopes in a merged ward move to the ward that remains."""
+    cases = db.session.execute(
+        update(Case).where(Case.ward_id == ward.id).values(ward_id=into.id)).rowcount
+    return {"cases": cases, "ward_scopes": _move_scopes(ModeratorScope.ward_id, ward.id, into.id)}

@@ -89,6 +89,9 @@ def add_member(actor, cohort, username, role, capacity=1):
     cohort.members.append(CohortMember(user_id=user.id, role=role,
                                        capacity=capacity if role == "mentor" else 0))
     _forget_proposal(cohort)
+    audit.record(actor, "cohort.member_added", cohort,
+                 after={"username": user.username, "role": role,
+                        "capacity": capacity if role == "mentor" else None})
     db.session.commit()
 
 
@@ -99,8 +102,11 @@ def _age(user):
 def remove_member(actor, cohort, member_id):
     require(actor, "cohort.manage")
     _refuse_if_confirmed(cohort)
-    if not any(member.id == member_id for member in cohort.members):
+    member = next((member for member in cohort.members if member.id == member_id), None)
+    if member is None:
         raise NotFound("That person isn't in this cohort.")
+    audit.record(actor, "cohort.member_removed", cohort,
+                 before={"username": member.user.username, "role": member.role})
     cohort.members[:] = [member for member in cohort.members if member.id != member_id]
     _forget_proposal(cohort)
     db.session.commit()
@@ -162,6 +168,7 @@ def adjust(actor, cohort, placement_id, mentor_id):
     placement = next((p for p in cohort.placements if p.id == placement_id), None)
     if placement is None:
         raise NotFound("That placement isn't part of this cohort.")
+    mentor_before = placement.mentor_id
     if mentor_id is None:
         placement.mentor_id, placement.score = None, 0.0
         placement.reasons = ["Left unplaced by staff."]
@@ -185,6 +192,9 @@ def adjust(actor, cohort, placement_id, mentor_id):
         placement.mentor_id, placement.score = mentor_id, suggestion.score
         placement.reasons = suggestion.reasons
     placement.adjusted = True
+    audit.record(actor, "cohort.placement_adjusted", cohort,
+                 before={"young_id": placement.young_id, "mentor_id": mentor_before},
+                 after={"young_id": placement.young_id, "mentor_id": placement.mentor_id})
     db.session.commit()
 
 

@@ -374,6 +374,39 @@ def list_listings(viewer, kind=None, format=None, category=None, ward=None, slot
     return db.paginate(query, page=page, per_page=LISTINGS_PER_PAGE, error_out=False)
 
 
+def list_offers_near(viewer, limit=4, today=None):
+    """The newest open offers the viewer may see, nearest first: (listing, nearness) pairs.
+
+    Which listings is `list_listings`'s answer (DESIGN §5: a young person's only for verified
+    mentors and staff); a young viewer sees only offers suitable for under-18s. Among the
+    newest page of those, offers from the viewer's own ward come first ("ward"), then those
+    within the matchmaker's "near" distance of it ("near"), then the rest (""), newest first
+    within each. The viewer's own offers are left out.
+    """
+    signed_in = getattr(viewer, "is_authenticated", False)
+    recent = list_listings(viewer, kind="offer", under_18=signed_in and viewer.is_minor,
+                           today=today).items
+    ward_id = viewer.ward_id if signed_in else None
+    locations = ward_locations() if ward_id is not None else {}
+
+    def nearness(listing):
+        other = listing.author.ward_id
+        if ward_id is None or other is None:
+            return ""
+        if other == ward_id:
+            return "ward"
+        if ward_id in locations and other in locations and matching.distance_km(
+                locations[ward_id], locations[other]) <= matching.NEAR_KM:
+            return "near"
+        return ""
+
+    order = {"ward": 0, "near": 1, "": 2}
+    found = [(listing, nearness(listing)) for listing in recent
+             if not (signed_in and listing.author_id == viewer.id)]
+    # sorted() is stable: within each group the listings stay newest first.
+    return sorted(found, key=lambda pair: order[pair[1]])[:limit]
+
+
 def list_own_listings(user):
     return db.session.execute(
         select(Listing).where(Listing.author_id == user.id, Listing.status != "deleted")
@@ -516,6 +549,19 @@ def explain_pair(viewer, other):
 
 
 # --- personal data ----------------------------------------------------------------------------
+
+
+@signals.wards_merging.connect
+def _reindex_listings_of_merged_ward(ward, into, **extra):
+    """Listings are found by their authors' ward: queue those of the merged ward's residents
+    (accounts moves the residents themselves after this)."""
+    from forum.search.services import enqueue
+
+    listing_ids = db.session.execute(
+        select(Listing.id).join(User, User.id == Listing.author_id)
+        .where(User.ward_id == ward.id)).scalars().all()
+    enqueue([("listing", listing_id) for listing_id in listing_ids])
+    return {}
 
 
 @signals.personal_data_requested.connect

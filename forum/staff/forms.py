@@ -5,6 +5,7 @@ from wtforms import DateField, FloatField, SelectChoice, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts.models import ROLES
+from forum.core.forms import WholeNumberField
 
 # SelectChoice rather than (value, label) tuples, which WTForms 3.3 deprecates.
 ROLE_CHOICES = [SelectChoice(role, role.title()) for role in ROLES]
@@ -29,6 +30,11 @@ class UserSearchForm(FlaskForm):
     q = StringField("Name, username or e-mail", validators=[Optional(), Length(max=100)])
     role = SelectField("Role", choices=[SelectChoice("", "Any role")] + ROLE_CHOICES,
                        validators=[Optional()])
+    state = SelectField("Account", choices=[SelectChoice("", "Any"),
+                                            SelectChoice("active", "Active"),
+                                            SelectChoice("suspended", "Suspended"),
+                                            SelectChoice("banned", "Banned")],
+                        validators=[Optional()])
 
 
 class RoleForm(FlaskForm):
@@ -49,3 +55,24 @@ class MentorCheckForm(FlaskForm):
 class RevokeCheckForm(FlaskForm):
     reason = TextAreaField("Why is this check being withdrawn?",
                            validators=[DataRequired("Say why the check is being withdrawn.")])
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField("Why are they being suspended?",
+                           validators=[DataRequired("Say why. They will read this when they try "
+                                                    "to sign in.")],
+                           description="They see this when they try to sign in, so write it "
+                                       "for them.")
+    days = WholeNumberField("For how many days?", validators=[Optional()],
+                            description="Leave empty to suspend them until someone reinstates "
+                                        "them.")
+
+
+class ReinstateForm(FlaskForm):
+    reason = TextAreaField("Why is the suspension being lifted?",
+                           validators=[DataRequired("Say why the suspension is being lifted.")])
+
+
+class MergeWardForm(FlaskForm):
+    into = SelectField("Merge into", validate_choice=False,
+                       validators=[DataRequired("Choose the ward to merge into.")])

@@ -1,18 +1,31 @@
-"""The staff console: wards, people, roles, safeguarding checks and the audit log."""
+"""The staff console: the dashboard, wards, people, roles, suspensions, safeguarding checks
+and the audit log."""
 
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from forum.accounts import services as accounts
 from forum.accounts.models import MentorCheck
 from forum.core import audit
 from forum.core.access import allowed_only
-from forum.core.forms import ActionForm, show_error
+from forum.core.forms import ActionForm, form_status, show_error
+from forum.core.paging import page_number
 from forum.core.policy import can
+from forum.core.templating import format_datetime
 from forum.errors import DomainError, NotAllowed
 from forum.extensions import db
 from forum.staff import forms
+from forum.staff import services as console
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -23,8 +36,17 @@ staff_only = allowed_only("staff.console")
 @bp.route("/")
 @staff_only
 def index():
-    """Show the console's sections."""
-    return render_template("staff/index.html")
+    """Show what is waiting for staff, and the way to every part of the console."""
+    return render_template("staff/index.html",
+                           overview=console.console_overview(current_user))
+
+
+def _current_ward(slug, endpoint):
+    """The ward at `slug`; a merged ward's old address redirects, for good, to where it went."""
+    ward, is_alias = accounts.resolve_ward(slug)
+    if is_alias:
+        abort(redirect(url_for(endpoint, slug=ward.slug), 301))
+    return ward
 
 
 @bp.route("/wards", methods=["GET", "POST"])
@@ -47,7 +69,7 @@ def wards():
 @staff_only
 def rename_ward(slug):
     """Rename a ward; its address and links stay the same."""
-    ward = accounts.get_ward(slug)
+    ward = _current_ward(slug, "staff.rename_ward")
     form = forms.WardForm(obj=ward)
     if form.validate_on_submit():
         try:
@@ -71,7 +93,7 @@ def _ward_page(ward, form, centre_form):
 @staff_only
 def ward_centre(slug):
     """Set where the ward's centre is, for distances in the matchmaker."""
-    ward = accounts.get_ward(slug)
+    ward = _current_ward(slug, "staff.rename_ward")
     centre_form = forms.WardCentreForm()
     if centre_form.validate_on_submit():
         try:
@@ -85,13 +107,36 @@ def ward_centre(slug):
     return _ward_page(ward, forms.WardForm(obj=ward), centre_form)
 
 
+@bp.route("/wards/<slug>/merge", methods=["GET", "POST"])
+@staff_only
+def merge_ward(slug):
+    """Merge a ward into another: its residents, board, events and cases move there."""
+    ward = _current_ward(slug, "staff.merge_ward")
+    form = forms.MergeWardForm()
+    form.into.choices = [SelectChoice("", "Choose a ward")] + [
+        SelectChoice(other.slug, other.name) for other in accounts.list_wards()
+        if other.id != ward.id]
+    if form.validate_on_submit():
+        name, into = ward.name, accounts.find_ward(form.into.data)
+        try:
+            accounts.merge_wards(current_user, ward, into)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"{name} merged into {into.name}. Links to {name} now lead there.", "success")
+            return redirect(url_for("staff.wards"))
+    return render_template("staff/ward_merge.html", ward=ward, form=form,
+                           contents=console.ward_contents(ward)), form_status(form)
+
+
 @bp.route("/users")
 @staff_only
 def users():
-    """Find people by name, username, e-mail or role."""
+    """Find people by name, username, e-mail, role or account state."""
     form = forms.UserSearchForm(request.args)
-    page = request.args.get("page", 1, type=int)
-    results = accounts.search_users(form.q.data or "", form.role.data or None, page=page)
+    page = page_number()
+    results = accounts.search_users(form.q.data or "", form.role.data or None, page=page,
+                                    state=form.state.data or None)
     return render_template("staff/users.html", form=form, results=results)
 
 
@@ -99,10 +144,17 @@ def users():
 @staff_only
 def user(username):
     """Show one person's account, roles and safeguarding checks."""
-    return _user_page(accounts.get_profile(username), forms.MentorCheckForm())
+    return _user_page(accounts.get_profile(username))
 
 
-def _user_page(person, check_form, status=200):
+def _user_page(person, check_form=None, status=200, suspend_form=None, reinstate_form=None):
+    if check_form is None:
+        check_form = forms.MentorCheckForm()
+    if suspend_form is None:
+        suspend_form = forms.SuspendForm(formdata=None)
+    if reinstate_form is None:
+        reinstate_form = forms.ReinstateForm(formdata=None, prefix="reinstate")
+    may_suspend = can(current_user, "user.suspend", person)
     role_form = forms.RoleForm()
     role_form.role.choices = [choice for choice in role_form.role.choices
                               if can(current_user, "role.grant", choice.value)]
@@ -120,7 +172,52 @@ def _user_page(person, check_form, status=200):
         + [(f"ward:{ward.slug}", f"Ward: {ward.name}") for ward in accounts.list_wards()]
         if is_moderator else [],
         action_form=ActionForm(),
+        can_suspend=may_suspend and person.state in ("active", "suspended"),
+        can_reinstate=may_suspend and person.state == "suspended",
+        suspend_form=suspend_form,
+        reinstate_form=reinstate_form,
     ), status
+
+
+@bp.route("/users/<username>/suspend", methods=["POST"])
+@staff_only
+def suspend(username):
+    """Suspend an account for some days, or until someone reinstates it."""
+    person = accounts.get_profile(username)
+    form = forms.SuspendForm()
+    if form.validate_on_submit():
+        try:
+            accounts.suspend_user(current_user, person, form.reason.data, form.days.data)
+        except NotAllowed:
+            raise  # a 403 page saying why: the form isn't shown to them
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            until = f"until {format_datetime(person.state_until)}" if person.state_until \
+                else "until someone reinstates them"
+            flash(f"{person.username} is suspended {until}, and signed out everywhere.",
+                  "success")
+            return redirect(url_for("staff.user", username=person.username))
+    return _user_page(person, suspend_form=form, status=400)
+
+
+@bp.route("/users/<username>/reinstate", methods=["POST"])
+@staff_only
+def reinstate(username):
+    """Lift a suspension now."""
+    person = accounts.get_profile(username)
+    form = forms.ReinstateForm(prefix="reinstate")
+    if form.validate_on_submit():
+        try:
+            accounts.reinstate_user(current_user, person, form.reason.data)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"{person.username} is reinstated and can sign in again.", "success")
+            return redirect(url_for("staff.user", username=person.username))
+    return _user_page(person, reinstate_form=form, status=400)
 
 
 @bp.route("/users/<username>/roles", methods=["POST"])
@@ -160,7 +257,7 @@ def record_check(username):
             flash(f"Check recorded: {person.username} is a verified mentor until "
                   f"{form.expires_on.data:%-d %B %Y}.", "success")
             return redirect(url_for("staff.user", username=person.username))
-    return _user_page(person, form, status=400)
+    return _user_page(person, check_form=form, status=400)
 
 
 @bp.route("/mentor-checks/<int:check_id>/revoke", methods=["POST"])
@@ -184,7 +281,7 @@ def revoke_check(check_id):
 @staff_only
 def audit_log():
     """Read the audit log, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     entries = audit.list_entries(page=page, action=request.args.get("action") or None)
     return render_template("staff/audit.html", entries=entries)
 

@@ -25,9 +25,12 @@ MATRIX = {
     "/account/password":      ("account.manage", SIGN_IN, 200, 200, 200, 200, 200),
     "/staff/":                ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/wards":           ("ward.manage",    SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/wards/{ward}/merge": ("ward.manage", SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/users":           ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/users/{someone}": ("staff.console",  SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/audit":           ("audit.read",     SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/news/":           ("news.manage",    SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/news/new":        ("news.manage",    SIGN_IN, 403, 403, 403, 200, 200),
     "/u/{adult}":             ("profile.view",   200,     200, 200, 200, 200, 200),
     "/u/{minor}":             ("profile.view",   404,     200, 200, 200, 200, 200),
     "/moderation/":           ("moderation.queue", SIGN_IN, 403, 403, 200, 200, 200),
@@ -108,6 +111,7 @@ def people(app, make_user):
         db.session.refresh(case)
         db.session.expunge(case)
     found["case"] = case
+    found["ward"] = found["someone"].ward  # everyone's ward, Riverside (addressed by slug)
     return found
 
 
@@ -125,9 +129,10 @@ def test_route_role_matrix(app, client, make_user, people, path, role):
     shown_when = SHOWN_WHEN.get(path, ())
     target = None
     if "{" in path:
-        key = path.split("{")[1].rstrip("}")
+        key = path.split("{")[1].split("}")[0]
         target = people[key]
-        path = path.format(**{key: getattr(target, "username", None) or target.id})
+        path = path.format(**{key: getattr(target, "username", None)
+                              or getattr(target, "slug", None) or target.id})
 
     response = client.get(path)
 
