@@ -12,6 +12,7 @@ def register(app):
     app.cli.add_command(users)
     from forum.events.commands import events_group
     from forum.moderation.commands import moderation_group
+    from forum.news.commands import news_group
     from forum.search.commands import search_group
     from forum.skills.commands import skills_group
 
@@ -19,6 +20,7 @@ def register(app):
     app.cli.add_command(skills_group)
     app.cli.add_command(events_group)
     app.cli.add_command(moderation_group)
+    app.cli.add_command(news_group)
     app.cli.add_command(notify)
 
 

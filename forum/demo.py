@@ -95,6 +95,7 @@ def load(app):
     from forum.boards.services import ensure_ward_board
     from forum.events import demo as events_demo
     from forum.moderation import demo as moderation_demo
+    from forum.news.demo import seed_news
     from forum.skills import demo as skills_demo
 
     today = date.today()
@@ -137,4 +138,5 @@ def load(app):
     moderation_demo.load(users)
     skills_demo.load(users)
     events_demo.load(users)
+    seed_news(users)
     return people

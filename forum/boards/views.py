@@ -8,14 +8,12 @@ from flask_login import current_user, login_required
 from forum.boards import forms, services
 from forum.core.cache import cacheable, cached_page
 from forum.core.forms import ActionForm, flash_if_held, form_status, submit_text
+from forum.core.paging import page_number
 from forum.core.policy import can
 from forum.errors import DomainError, NotAllowed
+from forum.news import services as news
 
 bp = Blueprint("boards", __name__)
-
-
-def _page():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _post_url(post, viewer):
@@ -37,14 +35,23 @@ def board(slug):
     """Show a board's topics, pinned first, then the most recently active."""
     stamp = services.page_stamp_of_board(slug)
     if stamp is None:
+        moved = services.board_of_merged_ward(slug)
+        if moved is not None:  # a merged ward's board: links to it outlive the merge
+            return redirect(url_for("boards.board", slug=moved.slug,
+                                   page=request.args.get("page")), 301)
         abort(404, "There's no board at this address.")
-    return cached_page(tuple(stamp), lambda: _render_board(services.get_board(slug)))
+    board = services.get_board(slug)
+    # A ward's board shows the council's pinned announcements for it; they are in the stamp
+    # so that a cached page changes with them.
+    pinned_news = news.list_pinned(board.ward) if board.ward is not None else []
+    stamp = (*stamp, *((article.id, article.edited_at) for article in pinned_news))
+    return cached_page(stamp, lambda: _render_board(board, pinned_news))
 
 
-def _render_board(board):
-    topics = services.list_topics(board, current_user, _page())
+def _render_board(board, pinned_news=()):
+    topics = services.list_topics(board, current_user, page_number())
     return render_template(
-        "boards/board.html", board=board, topics=topics,
+        "boards/board.html", board=board, topics=topics, pinned_news=pinned_news,
         read_marks=services.read_marks(current_user, topics.items),
         following=services.is_following_board(current_user, board),
         can_start=can(current_user, "topic.create", board),
@@ -89,7 +96,7 @@ def topic(topic_id):
 
 
 def _render_topic(topic, form, nudge=None):
-    posts = services.list_posts(topic, current_user, _page())
+    posts = services.list_posts(topic, current_user, page_number())
     can_moderate = can(current_user, "topic.moderate", topic)
     page = render_template(
         "boards/topic.html", topic=topic, posts=posts, form=form, nudge=nudge,

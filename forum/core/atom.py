@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree
 
+from flask import current_app, make_response, url_for
+
+from forum.accounts.models import utcnow
+
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 
@@ -70,3 +74,19 @@ def feed(title, self_url, page_url, entries, subtitle="", author="", updated=Non
         if entry.html:
             _add(element, "content", entry.html, type="html")
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def absolute_url(endpoint, **values):
+    """A full address, as feed readers need: https in production, even behind a proxy."""
+    return url_for(endpoint, _external=True,
+                   _scheme=current_app.config["PREFERRED_URL_SCHEME"], **values)
+
+
+def response(title, self_url, page_url, entries, subtitle="", author=""):
+    """The feed as a response that feed readers and caches understand."""
+    body = feed(title, self_url, page_url, entries, subtitle=subtitle, author=author,
+                updated=utcnow())
+    reply = make_response(body)
+    reply.headers["Content-Type"] = CONTENT_TYPE
+    reply.headers["Cache-Control"] = "public, max-age=300"
+    return reply

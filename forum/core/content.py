@@ -235,6 +235,9 @@ class ContentKind:
     # Private conversations (match messages): reviewed by council staff only, never flagged
     # by others, never shown to volunteer moderators.
     private: bool = False
+    # Whether the viewer may see what the object sits in (a comment's article), beyond its own
+    # status.
+    container_visible: Callable[[Any, Any], bool] = lambda obj, viewer: True
 
 
 KINDS = {}

@@ -1,20 +1,31 @@
 """The home page and the health check."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.accounts import services as accounts
+from forum.core.home import home_for
 from forum.extensions import db
 
 bp = Blueprint("core", __name__)
 
 
+def link_to(endpoint, **values):
+    """The address of `endpoint`, or None while no page answers to it (a section still being
+    built), so the home page can link to it as soon as it exists."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
 @bp.route("/")
 def home():
-    """Welcome visitors; show a signed-in resident where to go next."""
-    return render_template("home.html", wards=accounts.list_wards(), user=current_user)
+    """Show what matters now: announcements, news, events, topics and skill offers."""
+    home = home_for(current_user)
+    return render_template("home.html", home=home, link_to=link_to,
+                           wards=[] if home.signed_in else accounts.list_wards())
 
 
 @bp.route("/health")

@@ -171,6 +171,12 @@ def _redact_comment(comment, text):
     redact_comment(comment, text)
 
 
+def _article_readable(article, viewer):
+    from forum.core.policy import can
+
+    return can(viewer, "news.read", article)
+
+
 def _article_document(article):
     if not article.is_live() or article.announced_at is None:
         return None
@@ -191,6 +197,7 @@ register_kind(ContentKind(
     title=lambda comment: f"Comment on “{comment.article.title}”",
     text=lambda comment: comment.body_text, after_status_change=_after_comment_status_change,
     redact=lambda comment, text: _redact_comment(comment, text),
+    container_visible=lambda comment, viewer: _article_readable(comment.article, viewer),
 ))
 # Articles are registered for search only: they are staff's words, not moderated content.
 register_kind(ContentKind(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from forum.accounts.models import User, Ward, utcnow
 from forum.core import audit, content, signals
 from forum.core.policy import can, require
+from forum.core.templating import local_time
 from forum.errors import DomainError, Invalid, NotFound
 from forum.extensions import db
 from forum.moderation import services as moderation
@@ -126,6 +127,26 @@ def count_for_staff(actor):
         func.count().filter(NewsArticle.state == "unpublished"),
     )).one()
     return dict(zip(STAFF_FILTERS, row, strict=True))
+
+
+# Audit actions that change an article's words or state.
+EDITING_ACTIONS = ("news.create", "news.edit", "news.publish", "news.schedule", "news.unpublish")
+
+
+def last_editors(articles):
+    """{article id: the name of who last wrote, published or took it down}, from the audit
+    log, which is the record of who did what."""
+    ids = [article.id for article in articles]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(audit.AuditEntry.target_id, User)
+        .join(User, User.id == audit.AuditEntry.actor_id)
+        .where(audit.AuditEntry.target_type == "newsarticle",
+               audit.AuditEntry.target_id.in_(ids),
+               audit.AuditEntry.action.in_(EDITING_ACTIONS))
+        .order_by(audit.AuditEntry.at, audit.AuditEntry.id))
+    return {article_id: user.name for article_id, user in rows}  # the latest wins
 
 
 def list_comments(article, viewer, page=1):
@@ -251,6 +272,8 @@ def publish(actor, article, publish_at=None, now=None):
     article.publish_at = max(publish_at, now) if publish_at is not None else now
     article.edited_at = now
     scheduled = article.publish_at > now
+    if scheduled:
+        _withdraw(article)  # moved to a later time: announced afresh when that comes
     audit.record(actor, "news.schedule" if scheduled else "news.publish", article,
                  before=before, after=_snapshot(article))
     db.session.commit()
@@ -267,12 +290,18 @@ def unpublish(actor, article, reason=""):
     before = _snapshot(article)
     article.state = "unpublished"
     article.edited_at = utcnow()
-    db.session.execute(delete(Notification).where(Notification.content_kind == "news",
-                                                  Notification.content_id == article.id))
+    _withdraw(article)
     audit.record(actor, "news.unpublish", article, reason=(reason or "").strip(),
                  before=before, after=_snapshot(article))
     db.session.commit()
     return article
+
+
+def _withdraw(article):
+    """Take back the notifications about an article; publishing it again announces it anew."""
+    db.session.execute(delete(Notification).where(Notification.content_kind == "news",
+                                                  Notification.content_id == article.id))
+    article.announced_at = None
 
 
 def delete_draft(actor, article):
@@ -337,10 +366,12 @@ def _announce(article, now):
         db.session.rollback()
         return False
     recipients = _follower_ids(article) - {article.author_id}
+    summary = f"Council news: {article.title}" if article.borough_wide \
+        else f"Council news for {article.where}: {article.title}"
     if recipients:
         db.session.execute(insert(Notification), [
             {"user_id": user_id, "kind": "news", "actor_id": None, "content_kind": "news",
-             "content_id": article.id, "summary": article.title[:300],
+             "content_id": article.id, "summary": summary[:300],
              "url": f"/news/{article.id}", "created_at": now}
             for user_id in sorted(recipients)
         ])
@@ -411,8 +442,9 @@ def why_not_comment(actor, article):
     if not actor.is_verified:
         return "Confirm your e-mail address to comment: follow the link we sent you."
     if getattr(actor, "is_muted", False):
-        return f"You're muted until {actor.muted_until:%-d %B %Y at %H:%M}, so you can't " \
-               "comment yet."
+        # Stored in UTC; people read their local time.
+        return f"You're muted until {local_time(actor.muted_until):%-d %B %Y at %H:%M}, so " \
+               "you can't comment yet."
     return "You can't comment on this article."
 
 
@@ -469,6 +501,20 @@ def recount_comments(article):
 def _forget_follows(user_id, **extra):
     db.session.execute(delete(WardFollow).where(WardFollow.user_id == user_id))
     db.session.commit()
+
+
+@signals.wards_merging.connect
+def _merge_ward_news(ward, into, **extra):
+    """News for the merged ward is now for the ward that remains; so are its followers."""
+    moved = {}
+    for table, column in ((article_wards, article_wards.c.article_id),
+                          (WardFollow.__table__, WardFollow.__table__.c.user_id)):
+        already = select(column).where(table.c.ward_id == into.id)
+        db.session.execute(delete(table).where(table.c.ward_id == ward.id,
+                                               column.in_(already)))
+        moved[table.name] = db.session.execute(
+            update(table).where(table.c.ward_id == ward.id).values(ward_id=into.id)).rowcount
+    return moved
 
 
 @signals.personal_data_requested.connect
