@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser-deps run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium (never a downloaded browser) and inject axe-core,
+# installed here from npm; both only when missing.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser-deps: $(AXE)
+	@[ -x /usr/bin/chromium ] || $(SUDO) apt-get install -y -q chromium \
+		|| ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium) \
+		|| echo "Could not install Chromium: the browser tests will say so."
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) \
+		|| echo "Could not install axe-core: the browser tests will say so."
+
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install
+test: install browser-deps
 	bash scripts/run-tests
 
 lint: install
 	$(BIN)/ruff check forum tests config.py wsgi.py bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .cache
