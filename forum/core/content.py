@@ -27,7 +27,7 @@ STATUSES = ("published", "held", "removed", "deleted")
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "em", "strong", "del", "ul", "ol", "li", "blockquote", "code", "pre", "a",
-    "h3", "h4", "h5", "h6", "hr",
+    "h2", "h3", "h4", "h5", "h6", "hr",  # h2 only where a caller asks (first_heading)
 })
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel", "class"], "ol": ["start"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -37,7 +37,7 @@ MENTION = re.compile(r"@([A-Za-z0-9_][A-Za-z0-9_.-]{1,28}[A-Za-z0-9_])")
 # #123 links to topic 123; "#1 fan" style numbers of one digit are left alone.
 TOPIC_LINK = re.compile(r"#(\d{2,9})\b")
 
-_BLOCK_END = re.compile(r"</(p|li|blockquote|pre|h[3-6])>|<br\s*/?>|<hr\s*/?>", re.I)
+_BLOCK_END = re.compile(r"</(p|li|blockquote|pre|h[2-6])>|<br\s*/?>|<hr\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -98,16 +98,20 @@ def _link_attributes(attrs, new=False):
 _LINKER = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"}, parse_email=False)
 
 
-def render(markdown_text):
+def render(markdown_text, first_heading=None):
     """Markdown from a resident → HTML that is safe to show as is.
 
-    Headings start at h3 (the page owns h1 and h2); raw HTML is shown as text; links get
-    rel="nofollow ugc noopener"; javascript: and data: URLs are dropped.
+    Headings start at h3 (the page owns h1 and h2); with `first_heading`, the text's highest
+    heading becomes that level and the rest follow on (a council article sits right under
+    its page's h1). Raw HTML is shown as text; links get rel="nofollow ugc noopener";
+    javascript: and data: URLs are dropped.
     """
     tokens = _MARKDOWN.parse(markdown_text or "")
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    shift = first_heading - min(levels) if first_heading and levels else 2
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
     raw = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     return _LINKER.linkify(_CLEANER.clean(raw)).strip()
 
@@ -149,13 +153,13 @@ class Prepared:
     verdict: detector.Verdict
 
 
-def prepare(markdown_text, context=None, title=""):
+def prepare(markdown_text, context=None, title="", first_heading=None):
     """Render and assess one piece of text; the service decides what to save."""
     from forum.moderation.services import assess, current_watchlist
 
     watchlist = current_watchlist()
     source = watchlist.replace(markdown_text or "") if watchlist else (markdown_text or "")
-    rendered = render(source)
+    rendered = render(source, first_heading)
     text = plain_text(rendered)
     to_assess = f"{title}\n{text}" if title else text
     return Prepared(source=source, html=rendered, text=text,

@@ -26,6 +26,8 @@ COMMENTS_PER_PAGE = 50
 PINNED_MAX = 3
 # A publish time this far in the past is a typing slip, not "now".
 PAST_GRACE = timedelta(minutes=5)
+# An article's body follows its headline (the page's h1), so its top heading is an h2.
+ARTICLE_FIRST_HEADING = 2
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -195,7 +197,8 @@ def _clean_article(title, summary, body, category, borough_wide, wards):
 def _render_body(actor, title, body):
     """The body through the content pipeline. Staff aren't nudged or queued, but the detector
     can still refuse words it would hold from anyone else."""
-    prepared = content.prepare(body, {"kind": "news", "author_id": actor.id}, title=title)
+    prepared = content.prepare(body, {"kind": "news", "author_id": actor.id}, title=title,
+                               first_heading=ARTICLE_FIRST_HEADING)
     if prepared.verdict.action in ("hold", "block"):
         raise Invalid("body", "The hate-speech check would hold this from anyone else: "
                       + " ".join(prepared.verdict.reasons)
@@ -206,7 +209,7 @@ def _render_body(actor, title, body):
 def preview_body(actor, body):
     """The article body as readers will see it, without saving anything."""
     require(actor, "news.manage")
-    return content.render((body or "").strip())
+    return content.render((body or "").strip(), ARTICLE_FIRST_HEADING)
 
 
 def _snapshot(article):

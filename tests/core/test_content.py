@@ -82,6 +82,13 @@ def test_headings_start_at_h3(markdown, tag):
     assert [element.tag for element in page.iter()] == [tag]
 
 
+def test_a_text_under_its_page_title_starts_its_headings_where_asked():
+    html = render("## Christmas trees\n\ntext\n\n#### Where to leave them\n\n## Glass",
+                  first_heading=2)
+    assert [element.tag for element in Page(html).iter() if element.tag[0] == "h"] == [
+        "h2", "h4", "h2"]
+
+
 def test_allowed_formatting_survives():
     html = render("**bold** and *soft*\n\n> quoted\n\n- one\n- two\n\n3. three\n4. four\n\n"
                   "`code`\n\n---\n\nline\\\nbreak")
