@@ -172,6 +172,11 @@ class User(db.Model):
         """What others see of a young person: the first word of their name."""
         return self.name.split()[0] if self.name.split() else self.username
 
+    @property
+    def public_name(self):
+        """The name shown to others: a young person's first name only (DESIGN §5)."""
+        return self.first_name if self.is_minor else self.name
+
     def __repr__(self):
         return f"<User {self.username}>"
 

@@ -312,7 +312,7 @@ def block(username):
     user = services.get_profile(username)
     if ActionForm().validate_on_submit():
         services.block_user(current_user, user)
-        flash(f"You've blocked {user.first_name if user.is_minor else user.name}. They can't "
+        flash(f"You've blocked {user.public_name}. They can't "
               "ask you for a match or message you, and any match between you has ended.",
               "success")
     return redirect(url_for("accounts.profile", username=user.username))
@@ -325,5 +325,5 @@ def unblock(username):
     user = services.get_profile(username)
     if ActionForm().validate_on_submit():
         services.unblock_user(current_user, user)
-        flash(f"You've unblocked {user.first_name if user.is_minor else user.name}.", "success")
+        flash(f"You've unblocked {user.public_name}.", "success")
     return redirect(url_for("accounts.profile", username=user.username))

@@ -248,10 +248,7 @@ def event(event, upcoming):
 
 
 def _news_web(article):
-    # The news pages may be registered after this API: their address is a public contract.
-    if "news.article" in current_app.view_functions:
-        return link("news.article", article_id=article.id)
-    return link("core.home").rstrip("/") + f"/news/{article.id}"
+    return link("news.article", article_id=article.id)
 
 
 def article(article, full=False):

@@ -22,7 +22,7 @@ def _author(user):
     """The name a feed shows: a young person's first name only (DESIGN §5)."""
     if user is None or user.state == "deleted":
         return "A former member"
-    return user.first_name if user.is_minor else user.name
+    return user.public_name
 
 
 def _entry(post, with_board):

@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, TimeField
+from wtforms.validators import Length, Optional
 
 from forum.errors import DomainError, Invalid
 
@@ -16,6 +17,11 @@ def choices(pairs, blank=None):
     """
     first = [SelectChoice("", blank)] if blank else []
     return first + [SelectChoice(value, label) for value, label in pairs]
+
+
+def at_most(length):
+    """Optional, and no longer than `length` (said plainly when it is)."""
+    return [Optional(), Length(max=length, message=f"Keep it to {length:,} characters.")]
 
 
 class ActionForm(FlaskForm):

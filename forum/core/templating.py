@@ -1,13 +1,13 @@
 """What every template can use: the navigation, `can`, and a few filters."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from forum.accounts.models import AGE_BAND_LABELS
 from forum.core.policy import can
+from forum.core.timezones import to_local
 
 # The main sections, in header order. A section appears once its blueprint is registered,
 # so the header never links to a page that does not exist.
@@ -53,8 +53,7 @@ def format_date(value, style="long"):
 
 def local_time(value):
     """Stored times are naive UTC; people read them in the council's time zone."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return value.replace(tzinfo=UTC).astimezone(zone)
+    return to_local(value, current_app.config["TIMEZONE"])
 
 
 def format_datetime(value):

@@ -1,6 +1,6 @@
 """The home page and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,19 +12,11 @@ from forum.extensions import db
 bp = Blueprint("core", __name__)
 
 
-def link_to(endpoint, **values):
-    """The address of `endpoint`, or None while no page answers to it (a section still being
-    built), so the home page can link to it as soon as it exists."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
-
-
 @bp.route("/")
 def home():
     """Show what matters now: announcements, news, events, topics and skill offers."""
     home = home_for(current_user)
-    return render_template("home.html", home=home, link_to=link_to,
+    return render_template("home.html", home=home,
                            wards=[] if home.signed_in else accounts.list_wards())
 
 

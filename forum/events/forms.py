@@ -15,19 +15,14 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from forum.core.forms import ClockField, DayField, WholeNumberField, choices
+from forum.core.forms import ClockField, DayField, WholeNumberField, at_most, choices
 from forum.events import recurrence
 from forum.events.models import CATEGORIES, SUITABILITY
 
 DAY_HINT = "Like 2026-12-01."
 TIME_HINT = "24-hour clock, UK time, like 18:30."
-
-
-def at_most(length):
-    """Optional, and no longer than `length` (said plainly when it is)."""
-    return [Optional(), Length(max=length, message=f"Keep it to {length:,} characters.")]
 
 
 class FilterForm(FlaskForm):

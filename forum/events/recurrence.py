@@ -8,9 +8,10 @@ nothing writes occurrences to the database.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+
+from forum.core.timezones import local_midnight_utc, to_local, to_utc  # noqa: F401  (used as recurrence.to_local too)
 
 # The choices the event form offers; imports may carry any valid RRULE.
 REPEATS = {
@@ -43,19 +44,6 @@ class Occurrence:
     @property
     def key(self):
         return (self.event.id, self.original_start)
-
-
-def to_local(moment, zone):
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
-
-
-def to_utc(local_moment):
-    return local_moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def local_midnight_utc(day, zone):
-    """The start of a local day, as naive UTC."""
-    return to_utc(datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)))
 
 
 def build_rrule(repeat, first_start_local, until=None, count=None):

@@ -174,7 +174,7 @@ def _organiser(event):
     author = event.author
     if author is None or author.state == "deleted":
         return "A former member"
-    return author.first_name if author.is_minor else author.name
+    return author.public_name
 
 
 def _map_url(event):

@@ -2,8 +2,7 @@
 and report per field (`Invalid("wards", ...)` lands beside `wards`); these forms only read
 the values, and turn a London day and time into the naive UTC the services take."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,10 +13,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forum.core.forms import ClockField, DayField, choices
+from forum.core.forms import ClockField, DayField, at_most, choices
+from forum.core.timezones import local_midnight_utc, local_to_utc, to_local
 from forum.errors import Invalid
 from forum.news.models import CATEGORIES
 
@@ -26,10 +26,6 @@ TIME_HINT = "24-hour clock, UK time, like 09:00."
 BODY_HINT = ("Markdown works: a blank line starts a new paragraph; **bold**, *italic*, "
              "## a heading, - a list, [a link](https://…). Preview shows it as readers will.")
 AUDIENCES = {"borough": "The whole borough", "wards": "Only the wards I tick below"}
-
-
-def at_most(length):
-    return [Optional(), Length(max=length, message=f"Keep it to {length:,} characters.")]
 
 
 class WardBoxes(SelectMultipleField):
@@ -79,7 +75,7 @@ class ArticleForm(FlaskForm):
             raise Invalid("publish_day", "Say which day to publish it, like 2026-12-08.")
         if self.publish_time.data is None:
             raise Invalid("publish_time", "Say what time to publish it, like 09:00.")
-        return to_utc(self.publish_day.data, self.publish_time.data, zone)
+        return local_to_utc(self.publish_day.data, self.publish_time.data, zone)
 
 
 class PinForm(FlaskForm):
@@ -98,21 +94,12 @@ class PinForm(FlaskForm):
         if self.pinned_until.data >= date.max:
             raise Invalid("pinned_until", "Choose a date in the next few years, or leave it "
                                           "empty.")
-        return to_utc(self.pinned_until.data + timedelta(days=1), time(0), zone)
+        return local_midnight_utc(self.pinned_until.data + timedelta(days=1), zone)
 
 
 class UnpublishForm(FlaskForm):
     reason = StringField("Why (optional)", id="unpublish_reason", validators=at_most(300),
                          description="For the audit log; readers don't see it.")
-
-
-def to_utc(day, clock, zone):
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC) \
-        .replace(tzinfo=None)
-
-
-def to_local(moment, zone):
-    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
 
 
 def article_data(article, zone):

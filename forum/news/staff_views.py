@@ -19,6 +19,7 @@ from forum.accounts.models import utcnow
 from forum.core.access import allowed_only
 from forum.core.forms import ActionForm, form_status, show_error
 from forum.core.paging import page_number
+from forum.core.timezones import to_local
 from forum.errors import DomainError, Invalid
 from forum.news import services
 from forum.news import staff_forms as forms
@@ -38,13 +39,13 @@ def _zone():
 
 
 def _day(local):
-    year = "" if local.year == forms.to_local(utcnow(), _zone()).year else f" {local.year}"
+    year = "" if local.year == to_local(utcnow(), _zone()).year else f" {local.year}"
     return f"{local:%A} {local.day} {local:%B}{year}"
 
 
 def local_label(moment):
     """"Tuesday 8 December at 09:00", London time (with the year when it isn't this one)."""
-    local = forms.to_local(moment, _zone())
+    local = to_local(moment, _zone())
     return f"{_day(local)} at {local:%H:%M}"
 
 
@@ -52,7 +53,7 @@ def pinned_label(article):
     """"until you unpin it", "until the end of Thursday 24 December"."""
     if article.pinned_until is None:
         return "until you unpin it"
-    local = forms.to_local(article.pinned_until, _zone())
+    local = to_local(article.pinned_until, _zone())
     if local.time() == time(0):  # the desk pins to the end of a day
         return f"until the end of {_day(local - timedelta(days=1))}"
     return f"until {local_label(article.pinned_until)}"

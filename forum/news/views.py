@@ -23,8 +23,6 @@ from forum.news import forms, services
 bp = Blueprint("news", __name__, url_prefix="/news")
 
 FEED_SIZE = 30
-# Where staff change an article; that blueprint may not be registered (yet).
-STAFF_EDIT = "news_staff.edit"
 
 
 # --- the news list ------------------------------------------------------------------------------
@@ -76,8 +74,7 @@ def _render_article(article, form, nudge=None):
         why_not=services.why_not_comment(current_user, article),
         can_comment=can(current_user, "news.comment", article),
         is_staff=is_staff,
-        edit_url=url_for(STAFF_EDIT, article_id=article.id)
-        if is_staff and STAFF_EDIT in current_app.view_functions else None,
+        edit_url=url_for("news_staff.edit", article_id=article.id) if is_staff else None,
     )
 
 

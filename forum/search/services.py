@@ -7,14 +7,14 @@ Both run in an application context of their own, so they never touch the caller'
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.core.content import KINDS, Moderated
+from forum.core.timezones import local_midnight_utc
 from forum.errors import Invalid
 from forum.extensions import db
 from forum.search.index import IndexMissing, SearchUnavailable
@@ -161,10 +161,10 @@ def _search(text, kind, filters, page):
 
 def _utc_bounds(since, until):
     """Local calendar days → the stored (naive UTC) instants that bound them."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = current_app.config["TIMEZONE"]
 
     def utc(day):
-        return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)
+        return local_midnight_utc(day, zone)
 
     return {"start": utc(since) if since else None,
             "end": utc(until + timedelta(days=1)) - timedelta(microseconds=1) if until else None}

@@ -45,7 +45,7 @@ def _session_form(match, fresh=False):
     """The propose-a-session form; `fresh`: empty, even while another form is being posted."""
     form = forms.SessionForm(formdata=None) if fresh else forms.SessionForm()
     form.giver.choices = [SelectChoice(str(person.id), "Me" if person.id ==
-                                             current_user.id else _name(person))
+                                             current_user.id else person.public_name)
                           for person in match.people]
     if form.giver.data is None:
         form.giver.data = current_user.id
@@ -63,10 +63,6 @@ def _rearrange_form(session, fresh=False):
     form.minutes.data, form.venue.data = session.minutes, session.venue
     form.venue_is_public.data = session.venue_is_public
     return form
-
-
-def _name(user):
-    return user.first_name if user.is_minor else user.name
 
 
 def _session_actions(match, sessions):

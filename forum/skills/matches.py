@@ -7,8 +7,7 @@ through the content pipeline; in a match with a young person, contact details ar
 staff.
 """
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select, update
@@ -16,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import utcnow
-from forum.core import audit, content, signals
+from forum.core import audit, content, signals, timezones
 from forum.core.policy import can, is_staff, require, session_refusal
 from forum.core.safeguarding import pair_refusal
 from forum.errors import DomainError, Invalid, NotAllowed, NotFound
@@ -143,10 +142,6 @@ def _url(match):
     return url_for("skills.match", match_id=match.id)
 
 
-def _name(user):
-    return user.first_name if user.is_minor else user.name
-
-
 def _giver_for(actor, partner, listing, format):
     """Who teaches: the adult with a young person; the one offering, from a listing."""
     if format == "swap":
@@ -172,7 +167,7 @@ def request_match(actor, partner, format, message, listing=None, nudge_id=None):
     if listing is not None and listing.author_id not in (actor.id, partner.id):
         raise Invalid("listing", "That listing isn't one of yours or theirs.")
     if open_match_between(actor, partner) is not None:
-        raise DomainError(f"You already have a request or match with {_name(partner)}: "
+        raise DomainError(f"You already have a request or match with {partner.public_name}: "
                           "carry on there.")
     giver = _giver_for(actor, partner, listing, format)
     _refuse_if_full(giver, format, partner if giver is not None and giver.id == partner.id
@@ -188,7 +183,7 @@ def request_match(actor, partner, format, message, listing=None, nudge_id=None):
     db.session.add(match)
     db.session.flush()
     _save_message(actor, match, *screened)
-    notify_person(partner.id, "match", f"{_name(actor)} would like to match with you "
+    notify_person(partner.id, "match", f"{actor.public_name} would like to match with you "
                                        f"({FORMATS[format].lower()})", _url(match), actor.id)
     db.session.commit()
     return match
@@ -209,7 +204,7 @@ def _refuse_if_full(giver, format, told_about=None):
         return
     capacity = services.get_match_profile(giver).capacity
     if active_mentees(giver) >= capacity:
-        whose = f"{_name(giver)}'s" if told_about is not None else "Your"
+        whose = f"{giver.public_name}'s" if told_about is not None else "Your"
         raise DomainError(f"{whose} mentoring places are full at the moment"
                           + (". Try another mentor, or ask again later." if told_about
                              is not None else ": end a match or take more people in your "
@@ -231,13 +226,13 @@ def respond(actor, match, accept, reason=""):
                             None if match.giver_id == actor.id else match.giver)
         match.state = "active"
         notify_person(match.requester_id, "match",
-                      f"{_name(actor)} accepted your request: you're matched", _url(match),
+                      f"{actor.public_name} accepted your request: you're matched", _url(match),
                       actor.id)
     else:
         match.state = "declined"
         match.end_reason = (reason or "").strip()[:500]
         notify_person(match.requester_id, "match",
-                      f"{_name(actor)} can't take your request this time", _url(match),
+                      f"{actor.public_name} can't take your request this time", _url(match),
                       actor.id)
     match.responded_at = match.last_activity_at = now
     db.session.commit()
@@ -267,7 +262,7 @@ def end_match(actor, match, reason=""):
     require(actor, "match.end", match)
     _close(match, actor, "ended", (reason or "").strip()[:500])
     other = match.other(actor)
-    notify_person(other.id, "match", f"{_name(actor)} ended your match", _url(match), actor.id)
+    notify_person(other.id, "match", f"{actor.public_name} ended your match", _url(match), actor.id)
     db.session.commit()
 
 
@@ -372,7 +367,7 @@ def send_message(actor, match, body, nudge_id=None):
 def _announce_message(message):
     match = message.match
     other = match.other(message.author)
-    notify_person(other.id, "match", f"New message from {_name(message.author)}",
+    notify_person(other.id, "match", f"New message from {message.author.public_name}",
                   url_for("skills.match", match_id=match.id, _anchor=f"m{message.id}"),
                   message.author_id)
 
@@ -396,8 +391,7 @@ def _why_closed(actor, match):
 
 def local_to_utc(day, at):
     """A date and time in the council's time zone → naive UTC, as stored."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    return timezones.local_to_utc(day, at, current_app.config["TIMEZONE"])
 
 
 def _clean_session(match, day, at, minutes, venue, venue_is_public, giver_id):
@@ -443,7 +437,7 @@ def propose_session(actor, match, day, at, minutes, venue, venue_is_public, give
     match.last_activity_at = utcnow()
     other = match.other(actor)
     db.session.flush()
-    notify_person(other.id, "match", f"{_name(actor)} proposed a session: please confirm",
+    notify_person(other.id, "match", f"{actor.public_name} proposed a session: please confirm",
                   url_for("skills.match", match_id=match.id, _anchor=f"s{session.id}"),
                   actor.id)
     db.session.commit()
@@ -468,7 +462,7 @@ def confirm_session(actor, session):
     session.state = "confirmed"
     session.confirmed_at = match.last_activity_at = utcnow()
     notify_person(session.proposed_by_id, "match",
-                  f"{_name(actor)} confirmed your session", _url(match), actor.id)
+                  f"{actor.public_name} confirmed your session", _url(match), actor.id)
     db.session.commit()
 
 
@@ -482,7 +476,7 @@ def cancel_session(actor, session, reason=""):
     match = _refuse_unless(actor, session, "cancel")
     _cancel(actor, session, (reason or "").strip()[:500])
     match.last_activity_at = utcnow()
-    notify_person(match.other(actor).id, "match", f"{_name(actor)} cancelled a session",
+    notify_person(match.other(actor).id, "match", f"{actor.public_name} cancelled a session",
                   _url(match), actor.id)
     db.session.commit()
 
@@ -545,8 +539,8 @@ def leave_feedback(actor, match, rating, comment=""):
                                  "community rules.")
     db.session.add(MatchFeedback(match_id=match.id, author_id=actor.id, rating=rating,
                                  comment_html=prepared.html))
-    notify_person(match.other(actor).id, "match", f"{_name(actor)} left feedback on your match",
-                  _url(match), actor.id)
+    notify_person(match.other(actor).id, "match",
+                  f"{actor.public_name} left feedback on your match", _url(match), actor.id)
     try:
         db.session.commit()
     except IntegrityError:

@@ -460,7 +460,7 @@ def profiles_for(users, listings_by_author, today=None):
                         guardian_consent=user.id in consented,
                         active=user.state == "active" and user.is_verified,
                         blocked=frozenset(blocks.get(user.id, ()))),
-            name=user.first_name if user.is_minor else user.name,
+            name=user.public_name,
             ward_id=user.ward_id,
             languages=frozenset(language.lower() for language in user.languages or ()),
             availability=profile.availability,
