@@ -226,7 +226,7 @@ def save_article(actor, article=None, *, title, summary, body, category, borough
     """Write a new draft (`article` None) or change an article. Returns the article.
 
     Changing a live article marks it updated, with `update_note` shown to readers; nobody is
-    notified again.
+    notified again. Sending the article back as it is changes nothing (and audits nothing).
     """
     require(actor, "news.manage")
     wards = list(dict.fromkeys(wards))
@@ -236,6 +236,10 @@ def save_article(actor, article=None, *, title, summary, body, category, borough
         raise Invalid("update_note", f"Keep the note to {UPDATE_NOTE_MAX} characters or fewer.")
     prepared = _render_body(actor, title, body)
     creating = article is None
+    if not creating and not update_note and _same_as(article, title, summary, prepared.source,
+                                                     category, borough_wide, wards,
+                                                     comments_open):
+        return article
     before = None if creating else _snapshot(article)
     if creating:
         article = NewsArticle(author_id=actor.id, state="draft")
@@ -257,6 +261,14 @@ def save_article(actor, article=None, *, title, summary, body, category, borough
                  after=_snapshot(article), reason=update_note)
     db.session.commit()
     return article
+
+
+def _same_as(article, title, summary, source, category, borough_wide, wards, comments_open):
+    return ((title, summary, source, category, bool(borough_wide), bool(comments_open))
+            == (article.title, article.summary, article.body_source, article.category,
+                article.borough_wide, article.comments_open)
+            and (borough_wide or {ward.id for ward in wards}
+                 == {ward.id for ward in article.wards}))
 
 
 def publish(actor, article, publish_at=None, now=None):

@@ -133,19 +133,6 @@ def _fields(form, wards):
             "update_note": (form.update_note.data or "") if "update_note" in form else ""}
 
 
-def _unchanged(article, fields):
-    """True when the form holds what is saved, so publishing records no edit as well."""
-    return (article is not None and not fields["update_note"]
-            and " ".join(fields["title"].split()) == article.title
-            and " ".join(fields["summary"].split()) == article.summary
-            and fields["body"].strip() == article.body_source
-            and fields["category"] == article.category
-            and fields["borough_wide"] == article.borough_wide
-            and (fields["borough_wide"]
-                 or {ward.id for ward in fields["wards"]} == {ward.id for ward in article.wards})
-            and fields["comments_open"] == article.comments_open)
-
-
 def _preview(form, wards):
     chosen = [wards[slug].name for slug in form.wards.data or () if slug in wards]
     return {"title": " ".join((form.title.data or "").split()),
@@ -169,14 +156,14 @@ def _write(article):
         return _render_editor(article, form, preview=_preview(form, wards))
     if not form.validate_on_submit():
         return _render_editor(article, form)
-    fields, saved = _fields(form, wards), False
+    edited_before = article.edited_at if article else None
     updated_before = article.updated_at if article else None
     announced_before = article.announced_at if article else None
+    saved = False
     try:
         publish_at = form.publish_at(_zone()) if action == "schedule" else None
-        if not _unchanged(article, fields):
-            article = services.save_article(current_user, article, **fields)
-            saved = True
+        article = services.save_article(current_user, article, **_fields(form, wards))
+        saved = article.edited_at != edited_before
         if action in ("publish", "schedule"):
             services.publish(current_user, article, publish_at)
     except DomainError as error:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from forum.accounts.models import utcnow
+from forum.core.audit import AuditEntry
 from forum.errors import Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.moderation.models import Case
@@ -114,6 +115,20 @@ def test_nobody_is_told_again_when_an_article_is_edited(staff, resident, riversi
                       update_note="Saturday hours added.")
     assert article.updated_at is not None and article.update_note == "Saturday hours added."
     assert told(article) == {resident.id: 1}
+
+
+def test_saving_an_article_as_it_is_changes_and_audits_nothing(staff, write):
+    article = write(staff, "Library hours change")
+    edited, entries = article.edited_at, db.session.query(AuditEntry).count()
+    same = news.save_article(staff, article, title=" Library  hours change ",
+                             summary=article.summary, body=article.body_source + "\n",
+                             category=article.category, borough_wide=True)
+    assert same.edited_at == edited and same.updated_at is None
+    assert db.session.query(AuditEntry).count() == entries
+    news.save_article(staff, article, title="Library hours change", summary=article.summary,
+                      body=article.body_source, category="culture")  # the category changed
+    assert article.edited_at > edited and article.category == "culture"
+    assert db.session.query(AuditEntry).count() == entries + 1
 
 
 def test_unpublishing_takes_news_out_of_lists_and_withdraws_notifications(
