@@ -75,7 +75,7 @@ def home_for(user):
         ward=ward,
         ward_board=ward_board,
         pinned=news.list_pinned(ward),
-        news=news.latest_news(ward, NEWS_SHOWN),
+        news=news.list_news(ward, per_page=NEWS_SHOWN, unpinned=True).items,
         events=_upcoming_events(ward, young=member and user.is_minor),
         topics=_active_topics(ward_board),
         offers=[Offer(listing, nearness)

@@ -48,18 +48,15 @@ def _live_query(ward=None, category=None, now=None):
     return query.order_by(NewsArticle.publish_at.desc(), NewsArticle.id.desc())
 
 
-def list_news(ward=None, category=None, page=1, per_page=PER_PAGE):
-    """Live articles, newest first: all of them, or those for `ward` (with borough-wide ones)."""
+def list_news(ward=None, category=None, page=1, per_page=PER_PAGE, unpinned=False):
+    """Live articles, newest first: all of them, or those for `ward` (with borough-wide ones);
+    `unpinned` leaves out the pinned announcements, for pages that show those above."""
     if category and category not in CATEGORIES:
         raise Invalid("category", "Choose a category from the list.")
-    return db.paginate(_live_query(ward, category), page=page, per_page=per_page,
-                       error_out=False)
-
-
-def latest_news(ward=None, limit=5):
-    """The newest few live articles, pinned ones left out (they are shown above)."""
-    query = _live_query(ward).where(~_pinned_now()).limit(limit)
-    return db.session.execute(query).scalars().all()
+    query = _live_query(ward, category)
+    if unpinned:
+        query = query.where(~_pinned_now())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def _pinned_now():

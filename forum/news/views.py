@@ -17,7 +17,7 @@ from forum.core import atom
 from forum.core.forms import ActionForm, flash_if_held, form_status, show_error, submit_text
 from forum.core.paging import page_number
 from forum.core.policy import can
-from forum.errors import Invalid, NotAllowed
+from forum.errors import Invalid
 from forum.news import forms, services
 
 bp = Blueprint("news", __name__, url_prefix="/news")
@@ -45,16 +45,18 @@ def _filters():
 def index():
     """List live news, newest first, pinned announcements above; filter by category and ward."""
     form, ward = _filters()
-    category, page = form.category.data or None, page_number()
+    category = form.category.data or None
+    # Pinned announcements head the first page (and so are left out of the list below it);
+    # a category filter lists them in their place.
+    with_pinned = category is None
     found, pinned = None, []
     if not form.errors:
         try:
-            found = services.list_news(ward=ward, category=category, page=page)
+            found = services.list_news(ward=ward, category=category, page=page_number(),
+                                       unpinned=with_pinned)
         except Invalid as error:
             show_error(form, error)
-    # Pinned announcements head the first page (and so are left out of the list below it);
-    # a category filter lists them in their place.
-    if found is not None and category is None:
+    if found is not None and with_pinned:
         pinned = services.list_pinned(ward)
     return render_template(
         "news/index.html", form=form, ward=ward, found=found, pinned=pinned,
@@ -110,10 +112,7 @@ def delete_comment(comment_id):
         abort(403)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.delete_comment(current_user, comment)
-        except NotAllowed:
-            abort(403)
+        services.delete_comment(current_user, comment)
         flash("The comment is deleted.", "success")
         return redirect(url_for(".article", article_id=comment.article_id, _anchor="comments"))
     return render_template("news/delete_comment.html", comment=comment, form=form)
@@ -139,7 +138,7 @@ def ward(slug):
                         301)
     return render_template(
         "news/ward.html", ward=found_ward, pinned=services.list_pinned(found_ward),
-        found=services.list_news(ward=found_ward, page=page_number()),
+        found=services.list_news(ward=found_ward, page=page_number(), unpinned=True),
         following=found_ward.id in services.followed_ward_ids(current_user),
         can_follow=can(current_user, "ward.follow", found_ward),
         feed_url=atom.absolute_url(".ward_feed", slug=found_ward.slug))

@@ -192,7 +192,7 @@ def test_staff_see_what_state_an_article_is_in(client, browser, staff, resident,
     assert "goes live on" in scheduled.text and scheduled.find("time") is not None
 
 
-def test_staff_get_a_link_to_edit_the_article_and_residents_do_not(app, browser, staff,
+def test_staff_get_a_link_to_edit_the_article_and_residents_do_not(browser, staff,
                                                                      resident, write):
     article = write(staff)
     edit = f"/staff/news/{article.id}/edit"
