@@ -36,7 +36,7 @@ from forum.core.policy import require
 from forum.core.templating import local_time
 from forum.errors import DomainError, Invalid, NotFound
 from forum.extensions import db
-from forum.moderation.models import Sanction
+from forum.moderation import services as moderation
 from forum.notifications.mail import send_email
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
@@ -679,11 +679,8 @@ def suspend_user(actor, user, reason, days=None):
     now = utcnow()
     until = now + timedelta(days=days) if days else None
     before = _state_of(user)
-    _lift_suspensions(user, now)
-    db.session.add(Sanction(user_id=user.id, decision_id=None, kind="suspend", starts_at=now,
-                            ends_at=until))
-    user.state, user.state_reason, user.state_until = "suspended", reason, until
-    close_all_sessions(user)
+    moderation.lift_suspensions(user, now)  # this one replaces any running
+    moderation.keep_out(user, "suspend", reason, until)
     audit.record(actor, "user.suspend", user, reason=reason, before=before,
                  after=_state_of(user))
     db.session.commit()
@@ -698,19 +695,11 @@ def reinstate_user(actor, user, reason):
     if not reason:
         raise Invalid("reason", "Say why the suspension is being lifted.")
     before = _state_of(user)
-    _lift_suspensions(user, utcnow())
+    moderation.lift_suspensions(user)
     user.state, user.state_reason, user.state_until = "active", "", None
     audit.record(actor, "user.reinstate", user, reason=reason, before=before,
                  after=_state_of(user))
     db.session.commit()
-
-
-def _lift_suspensions(user, now):
-    db.session.execute(
-        update(Sanction).where(Sanction.user_id == user.id, Sanction.kind == "suspend",
-                               Sanction.lifted_at.is_(None),
-                               Sanction.ends_at.is_(None) | (Sanction.ends_at > now))
-        .values(lifted_at=now))
 
 
 def _state_of(user):

@@ -534,17 +534,40 @@ def _redact(obj, case, redacted_text):
 def _sanction(user, decision):
     now = utcnow()
     ends = now + timedelta(days=decision.days) if decision.days else None
+    if decision.action in ("suspend", "ban"):
+        keep_out(user, decision.action,
+                 f"{community_rules.title(decision.rule)}: {decision.reason}", ends,
+                 decision_id=decision.id)
+        return
     db.session.add(Sanction(user_id=user.id, decision_id=decision.id, kind=decision.action,
                             starts_at=now, ends_at=ends))
     if decision.action == "mute":
         user.muted_until = max(filter(None, [user.muted_until, ends]))
-    elif decision.action in ("suspend", "ban"):
-        user.state = "suspended" if decision.action == "suspend" else "banned"
-        user.state_reason = f"{community_rules.title(decision.rule)}: {decision.reason}"
-        user.state_until = ends
-        from forum.accounts.sessions import close_all_sessions
 
-        close_all_sessions(user)
+
+def keep_out(user, kind, reason, until=None, decision_id=None):
+    """Suspend (until a time, or until lifted) or ban an account: recorded as a sanction, the
+    reason shown when they try to sign in, signed out everywhere. The caller commits.
+
+    A moderator's decision gives `decision_id`; staff suspending from the console don't.
+    """
+    from forum.accounts.sessions import close_all_sessions
+
+    db.session.add(Sanction(user_id=user.id, decision_id=decision_id, kind=kind,
+                            starts_at=utcnow(), ends_at=until))
+    user.state = "suspended" if kind == "suspend" else "banned"
+    user.state_reason, user.state_until = reason, until
+    close_all_sessions(user)
+
+
+def lift_suspensions(user, now=None):
+    """End every running suspension of an account (the caller sets its state and commits)."""
+    now = now or utcnow()
+    db.session.execute(
+        update(Sanction).where(Sanction.user_id == user.id, Sanction.kind == "suspend",
+                               Sanction.lifted_at.is_(None),
+                               Sanction.ends_at.is_(None) | (Sanction.ends_at > now))
+        .values(lifted_at=now))
 
 
 # --- telling people ----------------------------------------------------------------------------
