@@ -188,8 +188,16 @@ def occurrence(occurrence):
     event = occurrence.event
     return {
         "event_id": event.id,
-        "title": event.title,
         **_times(occurrence),
+        **_event_basics(event),
+        "links": {**_event_links(event), "web": _occurrence_web(occurrence)},
+    }
+
+
+def _event_basics(event):
+    """What an event and each of its occurrences both say about it."""
+    return {
+        "title": event.title,
         "all_day": event.all_day,
         "cancelled": event.is_cancelled,
         "venue": event.venue,
@@ -199,7 +207,6 @@ def occurrence(occurrence):
         "suitable_for": event.suitable_for,
         "cost": event.cost,
         "official": event.is_official,
-        "links": {**_event_links(event), "web": _occurrence_web(occurrence)},
     }
 
 
@@ -218,24 +225,15 @@ def event(event, upcoming):
     """An event (or series) with its next dates."""
     return {
         "id": event.id,
-        "title": event.title,
+        **_event_basics(event),
         "description_html": Names(event.description_html).html(event.description_html),
         "starts_at": local_iso(event.starts_at),
         "ends_at": local_iso(event.ends_at),
-        "all_day": event.all_day,
         "recurring": event.is_recurring,
         "repeats": recurrence.describe_rrule(event.rrule, event.starts_at, zone()) or None,
-        "cancelled": event.is_cancelled,
         "cancel_reason": event.cancel_reason if event.is_cancelled else None,
-        "venue": event.venue,
-        "address": event.address,
-        "ward": ward(event.ward),
-        "category": _category(event.category, EVENT_CATEGORIES),
-        "suitable_for": event.suitable_for,
-        "cost": event.cost,
         "accessibility": event.accessibility,
         "capacity": event.capacity,
-        "official": event.is_official,
         "organiser": _organiser(event),
         "updated_at": local_iso(event.updated_at),
         "next_occurrences": [{**_times(item), "links": {"web": _occurrence_web(item)}}
