@@ -41,6 +41,9 @@ class Config:
     # None means "SQLite file in the instance folder", resolved by create_app.
     DATABASE_URL = None
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    # PostgreSQL: seconds to wait for a connection, so that an outage is a quick 503 page
+    # rather than a worker hung for minutes (added to DATABASE_URL unless it says otherwise).
+    DATABASE_CONNECT_TIMEOUT = 3
     SQLITE_BUSY_TIMEOUT_MS = 5000
 
     # Sessions and cookies.
@@ -68,10 +71,30 @@ class Config:
     EMAIL_VERIFY_MAX_AGE = timedelta(days=3)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
 
-    # Rate limits (Flask-Limiter). Memory storage in one process; Redis when a URI is set.
+    # Redis, for rate limits shared by every server, background jobs and the page cache.
+    # None: everything stays in this process (the embedded default).
+    REDIS_URL = None
+    # Every key this app writes to Redis starts with this, so one Redis can serve several sites.
+    REDIS_KEY_PREFIX = "cg"
+
+    # Background jobs (forum/core/jobs.py): "inline" runs them at once; "rq" queues them in
+    # Redis for `flask jobs worker`, falling back to inline when Redis is unreachable.
+    JOBS = "inline"
+
+    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto/-Host.
+    # 0 trusts none of those headers; rate limits then key on the proxy's address.
+    PROXY_HOPS = 0
+
+    # Rate limits (Flask-Limiter). Memory storage in one process; Redis when REDIS_URL is set.
+    # If Redis stops answering, limits carry on in memory (a warning in the log says so) and
+    # go back to Redis when it returns.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # The open read API, per caller's address.
+    RATELIMIT_API = "120 per minute;2000 per hour"
     RATELIMIT_SIGNIN = "10 per minute;50 per hour"
     RATELIMIT_SIGNIN_PER_ACCOUNT = "20 per hour"
     RATELIMIT_SIGNUP = "5 per minute;20 per hour"
@@ -121,15 +144,15 @@ class Config:
     # turn this on.
     IMPORT_ALLOW_PRIVATE_ADDRESSES = False
 
-    # Search (forum/search). "whoosh" keeps the index in files; a PostgreSQL full-text backend
-    # for several machines is planned behind the same interface (issue 9).
+    # Search (forum/search). "whoosh" keeps the index in files in instance/ (one machine);
+    # "postgres" keeps it in the database, with full-text indexes, for several app servers.
     SEARCH_BACKEND = "whoosh"
     # The index folder; None means instance/search-index. ":memory:" keeps it in RAM, per app.
     SEARCH_INDEX_PATH = None
     # When the queue of pending index work (written with the content, in one transaction) is
     # applied: "thread" — by one background thread per process, just after commit, so requests
-    # never wait for the index; "inline" — before commit() returns (tests); "off" — only by a
-    # job or `flask search drain` (several app servers with a worker).
+    # never wait for the index; "job" — by a background job (JOBS), one at a time for all
+    # servers; "inline" — before commit() returns (tests); "off" — only by `flask search drain`.
     SEARCH_DRAIN = "thread"
     # How long one drain waits for another process's index write lock before leaving its work
     # queued for later (seconds).
@@ -141,14 +164,22 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """Several app servers behind a proxy: PostgreSQL, Redis, secure cookies, no local state."""
+    """Several app servers behind a reverse proxy: PostgreSQL, Redis, secure cookies, and
+    nothing kept on the app server's own disk (search lives in PostgreSQL, e-mail goes by
+    SMTP, rate limits and jobs live in Redis)."""
 
     SECRET_KEY = None
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS_SECONDS = 63072000
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PROXY_HOPS = 1
+    JOBS = "rq"
+    SEARCH_BACKEND = "postgres"
+    SEARCH_DRAIN = "job"
+    # pre_ping: a connection that died with a database restart is replaced, not handed out.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5,
+                                 "pool_timeout": 5}
 
     @classmethod
     def check(cls, settings):
@@ -157,8 +188,18 @@ class ProductionConfig(Config):
         if not secret or secret == Config.SECRET_KEY:
             missing.append("SECRET_KEY (a long random string; e.g. python -c "
                            "'import secrets; print(secrets.token_urlsafe(48))')")
-        if not settings.get("DATABASE_URL"):
-            missing.append("DATABASE_URL (e.g. postgresql://user:password@host/dbname)")
+        database = str(settings.get("DATABASE_URL") or "")
+        if not database:
+            missing.append("DATABASE_URL (PostgreSQL, e.g. postgresql://user:password@host/db)")
+        elif settings.get("SEARCH_BACKEND") == "postgres" \
+                and not database.startswith(("postgres://", "postgresql")):
+            missing.append("a PostgreSQL DATABASE_URL (SEARCH_BACKEND=postgres keeps the "
+                           "search index in it)")
+        if settings.get("JOBS") == "rq" and not settings.get("REDIS_URL"):
+            missing.append("REDIS_URL (e.g. redis://host:6379/0), for rate limits and jobs")
+        if not settings.get("MAIL_SERVER") and not settings.get("MAIL_OUTBOX"):
+            missing.append("MAIL_SERVER (an SMTP server; MAIL_OUTBOX=<folder> writes e-mail "
+                           "to files instead, for a trial on one machine)")
         if missing:
             raise RuntimeError(
                 "Common Ground will not start in production mode without: "

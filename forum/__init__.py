@@ -65,9 +65,11 @@ def load_config(app, config=None, overrides=None):
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'forum.db'}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["DATABASE_URL"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
+        app.config["DATABASE_URL"], app.config.get("DATABASE_CONNECT_TIMEOUT"))
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['REDIS_KEY_PREFIX']}:limits")
 
 
 def _parse_env_value(value):
@@ -79,11 +81,13 @@ def _parse_env_value(value):
     return parsed if isinstance(parsed, bool | int | float) else value
 
 
-def _normalise_database_url(url):
+def _normalise_database_url(url, connect_timeout=None):
     # psycopg 3 is the driver we ship; hosting platforms hand out plain postgres:// URLs.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith("postgresql") and connect_timeout and "connect_timeout=" not in url:
+        url += ("&" if "?" in url else "?") + f"connect_timeout={int(connect_timeout)}"
     return url
 
 
@@ -145,6 +149,13 @@ def register_request_hooks(app):
     from forum.core.security import set_security_headers
 
     app.after_request(set_security_headers)
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # The proxy's X-Forwarded-* headers say who is really asking (rate limits, logs) and
+        # whether they came over HTTPS (secure cookies, absolute links).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_template_helpers(app):

@@ -10,6 +10,7 @@ from forum.errors import DomainError
 def register(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(users)
+    from forum.core.commands import jobs_group
     from forum.events.commands import events_group
     from forum.moderation.commands import moderation_group
     from forum.news.commands import news_group
@@ -17,6 +18,7 @@ def register(app):
     from forum.skills.commands import skills_group
 
     app.cli.add_command(search_group)
+    app.cli.add_command(jobs_group)
     app.cli.add_command(skills_group)
     app.cli.add_command(events_group)
     app.cli.add_command(moderation_group)

@@ -9,7 +9,7 @@ document describing all of it is `openapi`.
 import re
 from datetime import date, timedelta
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import AnonymousUserMixin
 
 from forum.accounts import services as accounts
@@ -20,10 +20,13 @@ from forum.errors import DomainError, Invalid, NotFound
 from forum.events import recurrence
 from forum.events import services as events
 from forum.events.models import CATEGORIES as EVENT_CATEGORIES
+from forum.extensions import limiter
 from forum.news import services as news
 from forum.news.models import CATEGORIES as NEWS_CATEGORIES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Per caller's address, shared by every server through Redis in production.
+limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 
 # Whoever calls, the API sees what a visitor who is not signed in sees.
 VISITOR = AnonymousUserMixin()

@@ -1,4 +1,5 @@
-"""Send e-mail: through SMTP when MAIL_SERVER is set, otherwise as .eml files in the outbox."""
+"""Send e-mail: through SMTP when MAIL_SERVER is set, otherwise as .eml files in the outbox;
+as a background job, so no request waits for the mail server."""
 
 import smtplib
 import uuid
@@ -8,6 +9,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
+
+from forum.core.jobs import enqueue
 
 
 def outbox_path():
@@ -27,11 +30,15 @@ def build_message(to, subject, text):
 
 
 def send_email(to, subject, template, **context):
-    """Render `templates/email/<template>.txt` and send it to one address.
-
-    Returns the path of the .eml file when writing to the outbox, otherwise None.
-    """
+    """Render `templates/email/<template>.txt` now (links need the request) and send it to one
+    address as a background job (see `forum.core.jobs`)."""
     text = render_template(f"email/{template}.txt", **context)
+    enqueue("forum.notifications.mail.deliver", to, subject, text)
+
+
+def deliver(to, subject, text):
+    """Send one rendered message: by SMTP when MAIL_SERVER is set, otherwise as an .eml file
+    in the outbox. Raises when the SMTP server refuses, so that a job is retried."""
     message = build_message(to, subject, text)
     config = current_app.config
     if config.get("MAIL_SERVER"):

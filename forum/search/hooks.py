@@ -7,8 +7,10 @@ commit the queue is drained according to SEARCH_DRAIN:
 
 - "thread": one background thread per process drains shortly after commit (the embedded
   default), so no request waits for the index; a locked or failing index is retried later.
+- "job": a background job drains (`forum.core.jobs`); one job waits at a time, whatever the
+  number of servers and commits.
 - "inline": drained before `commit()` returns (tests, where results must be there at once).
-- "off": rows wait for `flask search drain`, run by a job.
+- "off": rows wait for `flask search drain`.
 
 The hook runs after the flush rather than before it, because new objects only have their ids
 once they have been inserted. Nothing here ever raises into the code that committed.
@@ -22,6 +24,7 @@ import time
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 
+from forum.core import jobs
 from forum.core.content import KINDS
 from forum.core.signals import account_deleted
 from forum.extensions import db
@@ -104,6 +107,9 @@ def _account_deleted(user_id, **extra):
             log.exception("Could not queue the search documents of deleted account %s", user_id)
 
 
+DRAIN_JOB = "search-drain"
+
+
 def request_drain(app):
     """Apply queued work now or soon, as SEARCH_DRAIN says; never raises."""
     mode = app.config.get("SEARCH_DRAIN", "thread")
@@ -111,6 +117,20 @@ def request_drain(app):
         drain_quietly(app)
     elif mode == "thread":
         app.extensions["search_worker"].wake()
+    elif mode == "job":
+        # One waiting drain job is enough for every commit on every server until it starts.
+        try:
+            with app.app_context():
+                jobs.enqueue_once(DRAIN_JOB, "forum.search.hooks.drain_job")
+        except Exception:
+            log.exception("Search index not updated; the work stays queued")
+
+
+def drain_job():
+    """The background job: apply everything queued. Raises when the index cannot be written,
+    so the job is retried; the work stays queued meanwhile."""
+    jobs.claim(DRAIN_JOB)
+    services.drain()
 
 
 def drain_quietly(app):

@@ -1,8 +1,8 @@
 """The Whoosh backend: one index of published content, in a folder or in RAM.
 
-The backend is deliberately small, so that a PostgreSQL full-text backend (issue 9) can stand
-behind the same methods: `writer()` (a context manager with `put`/`remove`, committed on exit),
-`search()`, `exists()` and `close()`. Everything the results page shows is stored
+The backend is deliberately small, so that the PostgreSQL full-text backend (`postgres.py`)
+stands behind the same methods: `writer()` (a context manager with `put`/`remove`, committed on
+exit), `search()`, `exists()` and `close()`. Everything the results page shows is stored
 in the index, so a search never loads database rows.
 
 Concurrency: every write, in any process, holds the index's write lock (a file lock beside the
@@ -118,13 +118,13 @@ _WHOLE_HIGHLIGHTER = highlight.Highlighter(
 )
 
 
-def _parser():
+def make_parser(schema=SCHEMA):
     """Words, "phrases", (groups) and AND/OR/NOT, over title and body; all words required.
 
     Field names, wildcards, ranges and boosts are turned off: they make queries that are slow
     or surprising, and residents do not need them.
     """
-    parser = MultifieldParser(["title", "body"], SCHEMA, group=AndGroup)
+    parser = MultifieldParser(["title", "body"], schema, group=AndGroup)
     for plugin in (plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.RangePlugin,
                    plugins.BoostPlugin, plugins.EveryPlugin, plugins.SingleQuotePlugin):
         parser.remove_plugin_class(plugin)
@@ -139,7 +139,7 @@ class WhooshBackend:
     def __init__(self, path=None, lock_timeout=2.0):
         self.path = Path(path) if path else None
         self.lock_timeout = lock_timeout
-        self._parser = _parser()
+        self._parser = make_parser()
         self._pool_lock = threading.Lock()
         self._idle = []        # searchers not in use by any thread
         self._cache = _ResultCache()
@@ -326,38 +326,40 @@ class WhooshBackend:
             if found is None:
                 query = self._query(text, None, board, ward, start, end)
                 collected = _collect(searcher, query, kinds, offset + limit)
-                terms = _highlight_terms(query)
-                found = {kind: ([self._hit(searcher.stored_fields(docnum), terms)
+                terms = highlight_terms(query)
+                found = {kind: ([present_hit(searcher.stored_fields(docnum), terms)
                                  for docnum in docnums[offset:offset + limit]], total)
                          for kind, (docnums, total) in collected.items()}
                 self._cache.put(key, found)
         return found
 
-    @staticmethod
-    def _hit(fields, terms):
-        """The stored fields of a match, with its title and a snippet highlighted (only the
-        hits shown are highlighted, from the stored text)."""
-        body = fields.get("body", "")
-        # A short text is shown whole; a long one as the passages around the words found.
-        snippet = ""
-        if terms["body"]:
-            highlighter = _WHOLE_HIGHLIGHTER if len(body) <= SNIPPET_CHARS \
-                else _BODY_HIGHLIGHTER
-            snippet = highlight.highlight(body[:HIGHLIGHT_CHARS], terms["body"], ANALYZER,
-                                          highlighter.fragmenter, highlighter.formatter, top=2)
-        if not snippet:
-            snippet = escape(excerpt(body))
-        title = fields.get("title", "")
-        title_html = ""
-        if terms["title"]:
-            title_html = highlight.highlight(title, terms["title"], ANALYZER,
-                                             _WHOLE_HIGHLIGHTER.fragmenter,
-                                             _WHOLE_HIGHLIGHTER.formatter, top=1)
-        return {**fields, "title_html": Markup(title_html or escape(title)),
-                "snippet": Markup(snippet)}
+
+def present_hit(fields, terms):
+    """The stored fields of a match, with its title and a snippet highlighted (only the hits
+    shown are highlighted, from the stored text). Both backends show hits this way.
+
+    :param terms: {"title": words, "body": words} to mark, from `highlight_terms`.
+    """
+    body = fields.get("body") or ""
+    # A short text is shown whole; a long one as the passages around the words found.
+    snippet = ""
+    if terms["body"]:
+        highlighter = _WHOLE_HIGHLIGHTER if len(body) <= SNIPPET_CHARS else _BODY_HIGHLIGHTER
+        snippet = highlight.highlight(body[:HIGHLIGHT_CHARS], terms["body"], ANALYZER,
+                                      highlighter.fragmenter, highlighter.formatter, top=2)
+    if not snippet:
+        snippet = escape(excerpt(body))
+    title = fields.get("title") or ""
+    title_html = ""
+    if terms["title"]:
+        title_html = highlight.highlight(title, terms["title"], ANALYZER,
+                                         _WHOLE_HIGHLIGHTER.fragmenter,
+                                         _WHOLE_HIGHLIGHTER.formatter, top=1)
+    return {**fields, "title_html": Markup(title_html or escape(title)),
+            "snippet": Markup(snippet)}
 
 
-def _highlight_terms(query):
+def highlight_terms(query):
     """{field: words to mark}: the query's words in title and body, phrases included."""
     terms = {"title": set(), "body": set()}
     for fieldname, text in query.iter_all_terms(phrases=True):
@@ -477,11 +479,19 @@ def _quietly(function):
 def create_backend(app):
     """The backend named by SEARCH_BACKEND, with its settings."""
     name = app.config.get("SEARCH_BACKEND", "whoosh")
+    lock_timeout = app.config.get("SEARCH_LOCK_TIMEOUT", 2.0)
+    if name == "postgres":
+        from forum.search.postgres import PostgresBackend
+
+        if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            raise RuntimeError("SEARCH_BACKEND=postgres keeps the index in the database, so "
+                               "DATABASE_URL must be a PostgreSQL database.")
+        return PostgresBackend(lock_timeout=lock_timeout)
     if name != "whoosh":
-        raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}; this version has 'whoosh'.")
+        raise RuntimeError(f"Unknown SEARCH_BACKEND {name!r}: use 'whoosh' or 'postgres'.")
     path = app.config.get("SEARCH_INDEX_PATH")
     if path == ":memory:":
         path = None
     elif not path:
         path = Path(app.instance_path) / "search-index"
-    return WhooshBackend(path, lock_timeout=app.config.get("SEARCH_LOCK_TIMEOUT", 2.0))
+    return WhooshBackend(path, lock_timeout=lock_timeout)

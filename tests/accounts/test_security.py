@@ -336,6 +336,9 @@ def test_production_cookies_are_secure(app, make_user):
         "SECRET_KEY": "a-long-random-production-secret-for-tests",
         "DATABASE_URL": app.config["DATABASE_URL"],
         "MAIL_OUTBOX": app.config["MAIL_OUTBOX"],
+        # One machine, whatever the tests' database: cookies are what this test is about.
+        "SEARCH_BACKEND": "whoosh", "SEARCH_INDEX_PATH": ":memory:", "JOBS": "inline",
+        "SEARCH_DRAIN": "inline",
     })
     try:
         browser = production.test_client()

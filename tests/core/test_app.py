@@ -54,20 +54,38 @@ def test_too_large_request_gets_413_page(app):
     assert b"too large" in response.data
 
 
-def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "FORUM_SECRET_KEY", "FORUM_DATABASE_URL"):
+def test_production_refuses_to_start_without_what_it_needs(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "FORUM_SECRET_KEY",
+                 "FORUM_DATABASE_URL", "FORUM_REDIS_URL", "FORUM_MAIL_SERVER"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError) as error:
         create_app("production")
-    assert "SECRET_KEY" in str(error.value) and "DATABASE_URL" in str(error.value)
+    for needed in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "MAIL_SERVER"):
+        assert needed in str(error.value)
 
 
-def test_production_starts_with_secret_and_database(monkeypatch, tmp_path):
+def test_production_search_needs_postgresql(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    with pytest.raises(RuntimeError, match="PostgreSQL DATABASE_URL"):
+        create_app("production")
+
+
+def test_production_starts_with_secret_database_redis_and_mail(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("DATABASE_URL", "postgres://council@db.example.org/commonground")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example.org:6379/0")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    # Rate limits live in Redis, shared by every server; search and jobs leave no local state.
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.example.org:6379/0"
+    assert app.extensions["search"].name == "postgres"
+    assert (app.config["JOBS"], app.config["SEARCH_DRAIN"]) == ("rq", "job")
 
 
 def test_any_setting_can_come_from_the_environment(monkeypatch, tmp_path):

@@ -10,7 +10,19 @@ from forum.boards.models import Board
 from forum.extensions import db
 from forum.moderation import detector
 from forum.search import services
+from tests.conftest import POSTGRES_URL
 from tests.factories import get_or_create_ward
+
+# One suite for both backends: the PostgreSQL one needs the tests' database to be PostgreSQL,
+# so the PostgreSQL pass of `make test` runs every search test twice.
+BACKENDS = ["whoosh", "postgres"] if POSTGRES_URL else ["whoosh"]
+
+
+@pytest.fixture(params=BACKENDS)
+def app_overrides(request):
+    """Each search test runs on every backend this database can hold (modules about the
+    Whoosh files override this)."""
+    return {"SEARCH_BACKEND": request.param}
 
 
 def _board(name, ward=None):
