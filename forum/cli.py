@@ -24,6 +24,8 @@ def register(app):
     app.cli.add_command(moderation_group)
     app.cli.add_command(news_group)
     app.cli.add_command(notify)
+    from forum.backup_commands import register as register_backup_commands
+    register_backup_commands(app)
 
 
 @click.command("seed-demo")
