@@ -5,8 +5,13 @@ request (a board's or topic's revision number), so a cached page is never out of
 the content it shows: posting, editing, hiding or removing anything bumps the stamp. Because
 every server checks the stamp in the shared database, an in-process cache is correct on
 several servers too. Only names and roles of authors can be up to PAGE_CACHE_SECONDS old.
+
+With REDIS_URL set, pages are kept in Redis instead, so every worker of every server shares
+one cache (and its memory). Redis failing is a cache miss, never an error page.
 """
 
+import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -50,9 +55,65 @@ class PageCache:
             self._entries.clear()
 
 
+log = logging.getLogger(__name__)
+
+
+class RedisPageCache:
+    """The same interface, in Redis: entries expire after `seconds`; Redis's own memory limit
+    and eviction policy take the place of `size`."""
+
+    WARN_EVERY_SECONDS = 60
+
+    def __init__(self, app, seconds):
+        self.app = app
+        self.seconds = seconds
+        self.prefix = f"{app.config['REDIS_KEY_PREFIX']}:page:"
+        self._last_warning = 0.0
+
+    def _key(self, key):
+        return self.prefix + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def _redis(self):
+        from forum.core.jobs import redis_connection
+
+        return redis_connection(self.app)
+
+    def get(self, key):
+        try:
+            value = self._redis().get(self._key(key))
+        except Exception as error:
+            self._warn(error)
+            return None
+        return value.decode("utf-8") if value is not None else None
+
+    def set(self, key, value):
+        try:
+            self._redis().set(self._key(key), value.encode("utf-8"), ex=self.seconds)
+        except Exception as error:
+            self._warn(error)
+
+    def clear(self):
+        try:
+            redis = self._redis()
+            for name in redis.scan_iter(match=self.prefix + "*", count=500):
+                redis.delete(name)
+        except Exception as error:
+            self._warn(error)
+
+    def _warn(self, error):
+        # Once a minute is enough to tell an operator; every request would flood the log.
+        now = time.monotonic()
+        if now - self._last_warning > self.WARN_EVERY_SECONDS:
+            self._last_warning = now
+            log.warning("Page cache in Redis unavailable (%s); pages are rendered afresh", error)
+
+
 def init_app(app):
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"],
-                                             app.config["PAGE_CACHE_SECONDS"])
+    size, seconds = app.config["PAGE_CACHE_SIZE"], app.config["PAGE_CACHE_SECONDS"]
+    if app.config.get("REDIS_URL") and size > 0:
+        app.extensions["page_cache"] = RedisPageCache(app, seconds)
+    else:
+        app.extensions["page_cache"] = PageCache(size, seconds)
 
 
 def cacheable():
