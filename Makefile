@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install browser-deps run test lint bench clean
+.PHONY: install browser-deps service-deps run prod test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,24 @@ $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@$(AXE_VERSION) \
 		|| echo "Could not install axe-core: the browser tests will say so."
 
+# The production tests start private copies of these servers; the PostgreSQL server itself is
+# the machine's (127.0.0.1:5432).
+service-deps:
+	@command -v redis-server >/dev/null || $(SUDO) apt-get install -y -q redis-server \
+		|| ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q redis-server) \
+		|| echo "Could not install redis-server: the production tests will say so."
+
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install browser-deps
+# Production mode on this machine: gunicorn and a job worker against the local PostgreSQL
+# (database "commonground", created if missing) and Redis, on http://127.0.0.1:8000.
+prod: install
+	bash scripts/prod
+
+test: install browser-deps service-deps
 	bash scripts/run-tests
 
 lint: install
