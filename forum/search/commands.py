@@ -12,9 +12,18 @@ def search_group():
 
 
 @search_group.command("reindex")
+@click.option("--job", is_flag=True,
+              help="Leave the rebuild to a background job worker (JOBS=rq) and return at once.")
 @with_appcontext
-def reindex():
+def reindex(job):
     """Rebuild the search index from the database (search keeps working meanwhile)."""
+    if job:
+        from forum.core import jobs
+
+        job_id = jobs.enqueue("forum.search.services.reindex")
+        click.echo(f"Rebuild queued as job {job_id}." if job_id else
+                   "Search index rebuilt (jobs run inline in this configuration).")
+        return
     total = services.count_indexable()
     try:
         with click.progressbar(length=total, label="Indexing", show_pos=True,

@@ -135,3 +135,21 @@ def test_health_reports_redis_and_stays_in_rotation_without_it(app, client):
     assert response.status_code == 200
     assert response.get_json() == {"status": "degraded", "database": "ok",
                                    "redis": "unavailable"}
+
+
+def test_reindex_can_be_left_to_the_job_worker(app, ctx, make_user):
+    author = make_user(username="grace")
+    board = Board(name="Allotments", slug="allotments")
+    db.session.add(board)
+    db.session.commit()
+    boards.start_topic(author, board, "Seed swap", "Bring spare seeds to the community hall.")
+    jobs.work(app, burst=True)
+    with app.extensions["search"].writer(rebuild=True):
+        pass  # an empty index, as after losing it
+    assert search.search("seeds", None).total == 0
+    result = app.test_cli_runner().invoke(args=["search", "reindex", "--job"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuild queued as job" in result.output
+    assert search.search("seeds", None).total == 0
+    jobs.work(app, burst=True)
+    assert search.search("seeds", None).total == 1
