@@ -125,14 +125,18 @@ def register_blueprints(app):
     from forum.api.views import bp as api_bp
     from forum.boards import feed_views as _boards_feeds  # noqa: F401  (its routes join boards)
     from forum.boards.views import bp as boards_bp
+    from forum.cohesion.views import bp as cohesion_bp
     from forum.core.views import bp as core_bp
     from forum.events import feed_views  # noqa: F401  (its routes join the events blueprint)
     from forum.events.staff_views import bp as events_staff_bp
     from forum.events.views import bp as events_bp
+    from forum.grants.staff_views import bp as grants_staff_bp
+    from forum.grants.views import bp as grants_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.news.staff_views import bp as news_staff_bp
     from forum.news.views import bp as news_bp
     from forum.notifications.views import bp as notifications_bp
+    from forum.projects.views import bp as projects_bp
     from forum.search.views import bp as search_bp
     from forum.skills import match_views  # noqa: F401  (its routes join the skills blueprint)
     from forum.skills.staff_views import bp as skills_staff_bp
@@ -141,7 +145,8 @@ def register_blueprints(app):
 
     for blueprint in (core_bp, accounts_bp, boards_bp, skills_bp, events_bp, news_bp,
                       notifications_bp, staff_bp, skills_staff_bp, events_staff_bp, news_staff_bp,
-                      search_bp, moderation_bp, api_bp):
+                      search_bp, moderation_bp, api_bp, projects_bp, grants_bp, grants_staff_bp,
+                      cohesion_bp):
         app.register_blueprint(blueprint)
 
 

@@ -19,8 +19,18 @@ from forum.boards.models import (
     TopicFollow,
     TopicRead,
 )
+from forum.cohesion.models import SurveyResponse
 from forum.core.audit import AuditEntry
 from forum.events.models import CalendarFeed, Event, EventException, OccurrenceCount, Rsvp
+from forum.grants.models import (
+    Application,
+    Assessment,
+    Ballot,
+    BallotChoice,
+    BudgetLine,
+    Fund,
+    FundWard,
+)
 from forum.moderation.models import (
     Appeal,
     Case,
@@ -33,7 +43,8 @@ from forum.moderation.models import (
 )
 from forum.news.models import NewsArticle, NewsComment, WardFollow
 from forum.notifications.models import Notification
-from forum.search.models import SearchQueue
+from forum.projects.models import Project, ProjectEvent, ProjectMember, ProjectTask, ProjectUpdate
+from forum.search.models import SearchDocument, SearchQueue
 from forum.skills.models import (
     Cohort,
     CohortMember,
@@ -59,5 +70,7 @@ __all__ = [
     "GuardianConsent", "Listing", "Match", "MatchFeedback", "MatchMessage", "MatchProfile",
     "MatchSession", "SafeguardingConcern", "Skill", "SkillCategory", "TimeCredit",
     "CalendarFeed", "Event", "EventException", "OccurrenceCount", "Rsvp", "WardAlias",
-    "NewsArticle", "NewsComment", "WardFollow",
+    "NewsArticle", "NewsComment", "WardFollow", "SearchDocument", "Project", "ProjectEvent",
+    "ProjectMember", "ProjectTask", "ProjectUpdate", "Application", "Assessment", "Ballot",
+    "BallotChoice", "BudgetLine", "Fund", "FundWard", "SurveyResponse",
 ]

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import utcnow
@@ -27,6 +28,9 @@ class Board(db.Model):
     # "Ask the council": staff replies can be marked as the official answer.
     official_answers: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=100)
+    # False for a community project's own board, reached from the project's page rather than
+    # the list of boards.
+    listed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Kept right by boards.services, so the index page needs no counting queries.
     topic_count: Mapped[int] = mapped_column(default=0)

@@ -38,9 +38,10 @@ LOCKED_MESSAGE = "This topic is locked, so no new replies can be added."
 
 
 def list_boards():
-    """Every board, ward boards after the borough-wide ones, with their latest topic."""
+    """Every listed board, ward boards after the borough-wide ones, with their latest topic
+    (community projects' boards are reached from their projects)."""
     return db.session.execute(
-        db.select(Board).options(selectinload(Board.last_topic))
+        db.select(Board).where(Board.listed).options(selectinload(Board.last_topic))
         .order_by(Board.ward_id.is_not(None), Board.position, Board.name)
     ).scalars().all()
 

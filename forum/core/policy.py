@@ -527,3 +527,113 @@ def _delete_news_comment(user, comment):
 @rule("ward.follow")
 def _follow_ward(user, ward):
     return signed_in(user)
+
+
+# --- community projects, grants and participatory budgeting -----------------------------------
+
+
+def _is_member(user, project, role=None):
+    """Whether `user` is in the project's group (as `role`, when given). One small query."""
+    if not signed_in(user) or project is None:
+        return False
+    membership = project_membership(user, project)
+    return membership is not None and (role is None or membership.role == role)
+
+
+def project_membership(user, project):
+    """The user's ProjectMember row in `project`, or None."""
+    from forum.extensions import db
+    from forum.projects.models import ProjectMember
+
+    return db.session.execute(db.select(ProjectMember).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id)
+    ).scalar_one_or_none()
+
+
+@rule("project.view")
+def _view_project(user, project):
+    """Published projects are public; a held or removed one, its proposer and moderators."""
+    if project is None or project.status == "deleted":
+        return False
+    if project.status == "published":
+        return True
+    return is_self(user, project.author) or is_moderator(user)
+
+
+@rule("project.propose")
+def _propose_project(user, obj):
+    return can_write(user)
+
+
+@rule("project.join")
+def _join_project(user, project):
+    return (project is not None and project.status == "published"
+            and project.state != "completed" and can_write(user))
+
+
+@rule("project.contribute")
+def _contribute_to_project(user, project):
+    """Tasks, updates and linking events: the group's members (and staff helping them)."""
+    if project is None or project.status != "published":
+        return False
+    return (can_write(user) and _is_member(user, project)) or is_staff(user)
+
+
+@rule("project.manage")
+def _manage_project(user, project):
+    """Edit the proposal, move it on, apply for grants: the group's lead, or staff."""
+    if project is None or project.status == "deleted":
+        return False
+    return (can_write(user) and _is_member(user, project, "lead")) or is_staff(user)
+
+
+@rule("grants.manage")
+def _manage_grants(user, obj):
+    """Open and edit funds, assess and decide applications, publish vote results."""
+    return is_staff(user)
+
+
+@rule("cohesion.view")
+def _view_cohesion(user, obj):
+    return is_staff(user)
+
+
+@rule("survey.answer")
+def _answer_survey(user, obj):
+    return signed_in(user)
+
+
+def ballot_refusal(user, fund, now):
+    """Why `user` may not vote in `fund` at `now` (a sentence for them), or None.
+
+    Eligible: a signed-in resident with a confirmed e-mail address, living in one of the
+    fund's wards (any ward when it has none), at least the fund's minimum age, while the
+    voting window is open.
+    """
+    from forum.accounts.models import age_on
+
+    if fund is None or not fund.is_vote:
+        return "This fund is not decided by a vote."
+    if fund.vote_opens_at is None or now < fund.vote_opens_at:
+        return "Voting hasn't opened yet."
+    if fund.vote_closes_at is None or now >= fund.vote_closes_at:
+        return "Voting has closed."
+    if not signed_in(user):
+        return "Sign in to vote."
+    if not user.is_verified:
+        return "Confirm your e-mail address to vote: we sent you a link when you joined."
+    if fund.wards and user.ward_id not in {ward.id for ward in fund.wards}:
+        names = ", ".join(ward.name for ward in fund.wards)
+        return f"This vote is for residents of {names}."
+    # Accounts without a date of birth are adults (as everywhere: see User.age_band).
+    if user.date_of_birth is not None \
+            and age_on(user.date_of_birth, now.date()) < fund.min_voter_age:
+        return f"This vote is for residents aged {fund.min_voter_age} or over."
+    return None
+
+
+@rule("fund.vote")
+def _vote(user, fund):
+    from forum.accounts.models import utcnow
+
+    return ballot_refusal(user, fund, utcnow()) is None

@@ -25,7 +25,7 @@ __all__ = ["SearchUnavailable", "count_indexable", "drain", "enqueue", "reindex"
 log = logging.getLogger(__name__)
 
 # Headings on the results page, one per kind of content, in this order.
-KIND_LABELS = {"topic": "Topics", "post": "Replies", "event": "Events",
+KIND_LABELS = {"topic": "Topics", "post": "Replies", "event": "Events", "project": "Projects",
                "listing": "Skill listings", "news": "News"}
 PER_PAGE = 20     # results on a page of one kind
 PREVIEW = 5       # results of each kind when every kind is shown
