@@ -60,7 +60,8 @@ class Project(Moderated, db.Model):
 
     author = relationship("User")
     ward = relationship("Ward", lazy="joined")
-    board = relationship("Board")
+    # Not named "board": moderation files a project's cases under its ward, not this board.
+    discussion_board = relationship("Board")
 
     @property
     def state_label(self):
