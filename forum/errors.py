@@ -1,6 +1,8 @@
 """Domain errors raised by services, and the friendly HTTP error pages."""
 
-from flask import jsonify, render_template, request
+import contextlib
+
+from flask import current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -67,7 +69,10 @@ def error_response(code, detail=None, name=None):
     title, explanation = ERROR_PAGES.get(code, (name or "Something went wrong", ""))
     if wants_json():
         return jsonify(error=title, detail=detail or explanation, status=code), code
-    # With the database down, the page must not ask who is signed in.
+    # With the database down, the page must not ask who is signed in: Flask-Login's template
+    # context would load the user from the database again, and that error would be a 500.
+    if code == 503:
+        g._login_user = current_app.login_manager.anonymous_user()
     return render_template(
         "errors/error.html", code=code, title=title, explanation=detail or explanation,
         bare=code == 503,
@@ -76,6 +81,8 @@ def error_response(code, detail=None, name=None):
 
 def register_error_handlers(app):
     def handle_http(error):
+        if error.code == 413:
+            _drain_body()
         # A rate limit's own description ("10 per 1 minute") is not for people.
         detail = error.description if _is_custom(error) and error.code != 429 else None
         response = app.make_response(error_response(error.code or 500, detail, error.name))
@@ -100,7 +107,9 @@ def register_error_handlers(app):
     def handle_unexpected(error):
         from forum.extensions import db
 
-        db.session.rollback()
+        # The connection may have died with the database; the pool replaces it.
+        with contextlib.suppress(OperationalError):
+            db.session.rollback()
         if isinstance(error, OperationalError):
             app.logger.warning("Database unavailable: %s", error)
             return error_response(503)
@@ -119,3 +128,28 @@ def register_error_handlers(app):
 def _is_custom(error):
     """True when a view gave abort() its own description (werkzeug's default is generic)."""
     return type(error).description != error.description
+
+
+# Bodies up to this size are read and thrown away before a 413 page is sent.
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def _drain_body():
+    """Read the rest of a refused body, so that the client, still sending it, gets the 413 page.
+
+    A server that answers and closes while a browser is still uploading resets the connection,
+    and the browser shows "connection reset" instead of our page. Bigger bodies are not read.
+    """
+    length = request.content_length or 0
+    if not 0 < length <= DRAIN_LIMIT:
+        return
+    stream = request.environ.get("wsgi.input")
+    left = length
+    try:
+        while left > 0:
+            chunk = stream.read(min(left, 64 * 1024))
+            if not chunk:
+                break
+            left -= len(chunk)
+    except OSError:
+        pass
