@@ -32,6 +32,8 @@ class Config:
     """Embedded defaults: SQLite and files in instance/, nothing else to run."""
 
     SITE_NAME = "Common Ground"
+    # What reaches stderr (gunicorn's log) when nothing else has set up logging.
+    LOG_LEVEL = "INFO"
     # The public address, for links in e-mails sent by commands (digests) outside a request.
     BASE_URL = "http://127.0.0.1:5000"
     # A fixed development key keeps `make run` sessions alive across restarts; production

@@ -37,6 +37,7 @@ def create_app(config=None, overrides=None):
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config, overrides)
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -91,10 +92,28 @@ def _normalise_database_url(url, connect_timeout=None):
     return url
 
 
+def configure_logging(app):
+    """Send the app's and its libraries' warnings (Redis unreachable, rate limits in memory,
+    database outages) to stderr, where gunicorn and systemd collect them.
+
+    Only when nothing else has set up logging: tests and `flask run` keep their own.
+    """
+    import logging
+
+    if app.testing or logging.getLogger().handlers:
+        return
+    logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+
+
 def register_extensions(app):
     import forum.models  # noqa: F401  (every model must be known before the first query)
 
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    # reverse): ending the request's session on a connection the database has just dropped
+    # must be a warning, not a 500 sent after the page was ready.
+    app.teardown_appcontext(_release_session)
     search.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -109,6 +128,22 @@ def register_extensions(app):
     from forum.accounts.sessions import load_user_from_session_token
 
     login_manager.user_loader(load_user_from_session_token)
+
+
+def _release_session(error=None):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.remove()
+    except SQLAlchemyError as problem:
+        from flask import current_app
+
+        current_app.logger.warning("Database connection lost while ending a request: %s",
+                                   problem)
+        try:  # the failed rollback invalidated the connection; closing again returns it
+            db.session.remove()
+        except SQLAlchemyError:
+            db.session.registry.clear()
 
 
 class DatabaseInt(IntegerConverter):

@@ -274,18 +274,24 @@ class WhooshBackend:
 
     @staticmethod
     def _open_for_writing(storage, rebuild):
-        if not storage.index_exists(INDEX_NAME):
-            if not rebuild:
-                raise IndexMissing("The search index has not been built.")
-            storage.create_index(SCHEMA, INDEX_NAME)
         try:
-            return storage.open_index(INDEX_NAME, schema=SCHEMA)
+            if storage.index_exists(INDEX_NAME):
+                return storage.open_index(INDEX_NAME, schema=SCHEMA)
         except Exception:
             if not rebuild:
                 raise
             log.warning("Replacing an unreadable search index")
-            storage.create_index(SCHEMA, INDEX_NAME)
-            return storage.open_index(INDEX_NAME, schema=SCHEMA)
+            # Its files go first: a damaged table of contents of a later generation than the
+            # new index's would otherwise still be the one that opens.
+            for name in list(storage.list()):
+                if name != WRITE_LOCK:
+                    with suppress(OSError):
+                        storage.delete_file(name)
+        else:
+            if not rebuild:
+                raise IndexMissing("The search index has not been built.")
+        storage.create_index(SCHEMA, INDEX_NAME)
+        return storage.open_index(INDEX_NAME, schema=SCHEMA)
 
     # --- searching ---------------------------------------------------------------------------
 

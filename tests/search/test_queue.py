@@ -220,6 +220,25 @@ def test_reindex_command_rebuilds_a_deleted_index_and_shows_progress(ctx, app, t
     assert find("tulips") != {} and find("daffodils") != {}
 
 
+# Whoosh leaves a damaged table of contents' file open when it fails to read it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_reindex_command_replaces_a_corrupted_index(ctx, app, topic, index_folder, draining):
+    topic("Bulb planting", "Daffodils along the verge.")
+    draining("off")
+    app.extensions["search"].close()
+    # Junk everywhere, and a damaged table of contents newer than anything a rebuild writes.
+    for path in index_folder.iterdir():
+        if not path.name.endswith("WRITELOCK"):
+            path.write_bytes(b"\x00junk" * 64)
+    (index_folder / "_MAIN_99.toc").write_bytes(b"\x00junk" * 64)
+    with pytest.raises(services.SearchUnavailable):
+        services.search("daffodils", None)
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Search index rebuilt: 1 documents." in result.output
+    assert find("daffodils") != {}
+
+
 # --- several processes ---------------------------------------------------------------------
 
 
