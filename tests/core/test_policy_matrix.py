@@ -52,6 +52,13 @@ MATRIX = {
     "/staff/skills/safeguarding": ("safeguarding.review", SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/skills/young-matches": ("safeguarding.review", SIGN_IN, 403, 403, 403, 200, 200),
     "/staff/skills/cohorts":  ("cohort.manage",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/survey":                ("survey.answer",  SIGN_IN, 200, 200, 200, 200, 200),
+    "/staff/cohesion":        ("cohesion.view",  SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/cohesion/survey-overall.csv": ("cohesion.view", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/cohesion/survey-by-ward.csv": ("cohesion.view", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/cohesion/survey-by-age.csv": ("cohesion.view", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/cohesion/activity.csv": ("cohesion.view", SIGN_IN, 403, 403, 403, 200, 200),
+    "/staff/cohesion/tension.csv": ("cohesion.view", SIGN_IN, 403, 403, 403, 200, 200),
 }
 
 # Pages everyone may open whose content answers another question: {path: [(action, does the
