@@ -93,6 +93,7 @@ def load(app):
     """Load the demo; return [(username, description)] for the command to print."""
     from forum.boards import demo as boards_demo
     from forum.boards.services import ensure_ward_board
+    from forum.cohesion import demo as cohesion_demo
     from forum.events import demo as events_demo
     from forum.moderation import demo as moderation_demo
     from forum.news.demo import seed_news
@@ -139,4 +140,5 @@ def load(app):
     skills_demo.load(users)
     events_demo.load(users)
     seed_news(users)
+    cohesion_demo.load(users)
     return people
