@@ -15,6 +15,7 @@ NAVIGATION = (
     ("boards.index", "Boards"),
     ("skills.index", "Skills"),
     ("events.index", "Events"),
+    ("projects.index", "Projects"),
     ("news.index", "News"),
     ("search.search", "Search"),
 )

@@ -302,8 +302,8 @@ def set_state(actor, project, state, note=""):
     if state not in MOVES[project.state]:
         if state == "funded":
             raise Invalid("state", "A project becomes funded when a grant is awarded to it.")
-        raise Invalid("state", f"A project that is {STATES[project.state].lower()} can't "
-                               f"become {STATES[state].lower()}.")
+        raise Invalid("state", f"A project can't go from {STATES[project.state].lower()} "
+                               f"to {STATES[state].lower()}.")
     note = " ".join((note or "").split())[:300]
     before = project.state
     project.state = state
