@@ -97,6 +97,7 @@ def load(app):
     from forum.events import demo as events_demo
     from forum.moderation import demo as moderation_demo
     from forum.news.demo import seed_news
+    from forum.projects import demo as projects_demo
     from forum.skills import demo as skills_demo
 
     today = date.today()
@@ -140,5 +141,6 @@ def load(app):
     skills_demo.load(users)
     events_demo.load(users)
     seed_news(users)
+    projects_demo.load(users)
     cohesion_demo.load(users)
     return people

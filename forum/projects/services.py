@@ -123,11 +123,14 @@ def projects_of(user):
 
 
 def linkable_events(actor, project):
-    """Upcoming events the actor organises that are not linked to this project yet."""
+    """Events the actor organises that are still to come (a series until its last date), and
+    not linked to this project yet."""
     linked = select(ProjectEvent.event_id).where(ProjectEvent.project_id == project.id)
+    now = utcnow()
     return db.session.execute(
         select(Event).where(Event.author_id == actor.id, Event.status == "published",
-                            Event.id.not_in(linked))
+                            Event.cancelled_at.is_(None), Event.id.not_in(linked),
+                            (Event.starts_at >= now) | (Event.repeats_until >= now))
         .order_by(Event.starts_at.desc()).limit(50)
     ).scalars().all()
 
@@ -245,13 +248,21 @@ def join(actor, project):
 
 
 def leave(actor, project):
-    """Leave the group. The last lead must hand over first, so no group is left unled."""
+    """Leave the group (and stop following its board). The last lead must hand over first, so
+    no group is left unled; a project is never left with no one at all."""
     found = project_membership(actor, project)
     if found is None:
         return project
-    if found.role == "lead" and _lead_count(project) == 1 and project.member_count > 1:
-        raise NotAllowed("You lead this group: make another member a lead before you leave.")
+    if found.role == "lead" and _lead_count(project) == 1:
+        if project.member_count > 1:
+            raise NotAllowed("You lead this group: make another member a lead before you "
+                             "leave.")
+        raise NotAllowed("You're the only member of this project. Mark it completed, or ask "
+                         "the council to take it down.")
     db.session.delete(found)
+    if project.board_id:
+        db.session.execute(db.delete(BoardFollow).where(
+            BoardFollow.user_id == actor.id, BoardFollow.board_id == project.board_id))
     db.session.flush()
     _recount(project)
     _log(project, actor, "joined", f"{actor.public_name} left the group.")

@@ -253,3 +253,32 @@ def test_members_link_their_own_events_and_unlink_them(lena, sam):
     assert log_of(project)[0] == "Event added: Tool library launch"
     services.unlink_event(sam, project, mine.id)
     assert services.linked_events(project, None) == []
+
+
+def test_leaving_stops_following_the_groups_board_and_the_last_member_stays(lena, sam):
+    project = propose(lena)
+    services.join(sam, project)
+
+    def follows(user):
+        return db.session.execute(select(func.count()).select_from(BoardFollow).where(
+            BoardFollow.user_id == user.id, BoardFollow.board_id == project.board_id)
+        ).scalar_one()
+
+    assert follows(sam) == 1
+    services.leave(sam, project)
+    assert follows(sam) == 0
+    # Alone, the lead cannot leave a project with nobody in it.
+    with pytest.raises(NotAllowed, match="only member"):
+        services.leave(lena, project)
+    assert roles_in(project) == {"lena": "lead"}
+
+
+def test_only_events_still_to_come_can_be_linked(lena):
+    project = propose(lena)
+    past = create_event(lena, title="Last year's fair")
+    for column in ("starts_at", "ends_at", "repeats_until"):
+        if getattr(past, column) is not None:
+            setattr(past, column, getattr(past, column) - timedelta(days=400))
+    db.session.commit()
+    upcoming = create_event(lena, title="Spring fair")
+    assert services.linkable_events(lena, project) == [upcoming]
