@@ -11,7 +11,9 @@ decision is logged on the project and told to its group.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import Ward, utcnow
@@ -134,8 +136,35 @@ def _fund_facts(fund):
             "wards": [ward.slug for ward in fund.wards]}
 
 
+def _voting_started(fund):
+    """A vote fund's ballot is fixed once voting opens: no new projects join it."""
+    return fund.is_vote and fund.vote_opens_at is not None and utcnow() >= fund.vote_opens_at
+
+
 def accepts_applications(fund, today):
     return fund.opens_on <= today <= fund.closes_on and fund.results_published_at is None
+
+
+# Where the funds page lists a fund in each phase.
+PHASE_GROUP = {"upcoming": "upcoming", "open": "open", "awaiting_vote": "voting",
+               "voting": "voting", "counting": "voting", "decided": "decided"}
+
+
+def phase(fund, today, now):
+    """Where a fund is in its life: "upcoming", "open" (taking applications), "awaiting_vote"
+    (applications closed, voting not open yet), "voting", "counting" (voting closed, results
+    not out) or "decided" (results published, or a staff fund past its closing day)."""
+    if fund.is_vote:
+        state = voting_state(fund, now)
+        if state == "published":
+            return "decided"
+        if state in ("open", "counting"):
+            return {"open": "voting", "counting": "counting"}[state]
+    if today < fund.opens_on:
+        return "upcoming"
+    if accepts_applications(fund, today):
+        return "open"
+    return "awaiting_vote" if fund.is_vote else "decided"
 
 
 def awarded_total(fund):
@@ -239,7 +268,7 @@ def apply(actor, project, fund, amount_pence, lines, achieves, today=None):
     if project.status != "published" or project.state not in ("idea", "active"):
         raise Invalid("fund_id", "Only published projects that are not yet funded or "
                                  "finished can apply.")
-    if not accepts_applications(fund, today):
+    if not accepts_applications(fund, today) or _voting_started(fund):
         raise Invalid("fund_id", "This fund is not taking applications now.")
     cleaned, achieves = _clean_application(fund, project, amount_pence, lines, achieves)
     application = Application(fund_id=fund.id, project_id=project.id,
@@ -412,14 +441,17 @@ def my_ballot(fund, voter):
 def cast_ballot(actor, fund, application_ids, now=None):
     """Save (or replace) the actor's choices. Refuses a selection over the fund's budget.
 
-    One ballot per person is the database's rule: if two first votes from the same person
-    race, one insert fails on the unique constraint and is retried as a change of ballot.
+    One ballot per person is the database's rule, and simultaneous votes from one person are
+    taken one after another (`_claim_ballot`): the last one wins, whole.
     """
     now = now or utcnow()
     refusal = ballot_refusal(actor, fund, now)
     if refusal:
         raise NotAllowed(refusal)
-    wanted = list(dict.fromkeys(int(choice) for choice in application_ids or []))
+    try:
+        wanted = list(dict.fromkeys(int(choice) for choice in application_ids or []))
+    except (TypeError, ValueError):
+        raise Invalid("choices", "Choose projects from this ballot.") from None
     if not wanted:
         raise Invalid("choices", "Choose at least one project.")
     on_ballot = {application.id: application for application in ballot_applications(fund)}
@@ -430,24 +462,30 @@ def cast_ballot(actor, fund, application_ids, now=None):
         raise Invalid("choices", f"Your choices add up to {format_money(total)}, which is more "
                                  f"than this fund's {format_money(fund.total_pence)}. Take "
                                  "one or more out.")
-    for attempt in range(2):
-        ballot = my_ballot(fund, actor)
-        if ballot is None:
-            ballot = Ballot(fund_id=fund.id, voter_id=actor.id, created_at=now)
-            db.session.add(ballot)
-        ballot.updated_at = now
-        try:
-            # Old choices go before the new ones arrive: (ballot, project) is unique.
-            ballot.choices = []
-            db.session.flush()
-            ballot.choices = [BallotChoice(application_id=choice) for choice in wanted]
-            db.session.commit()
-            return ballot
-        except IntegrityError:
-            db.session.rollback()
-            if attempt:
-                raise
-    return None  # not reached
+    ballot_id = _claim_ballot(fund, actor, now)
+    # Replace the choices with plain statements under the ballot's lock (not through the
+    # ORM collection, which may have been loaded before another request changed it).
+    db.session.execute(delete(BallotChoice).where(BallotChoice.ballot_id == ballot_id))
+    db.session.execute(insert(BallotChoice), [{"ballot_id": ballot_id, "application_id": choice}
+                                              for choice in wanted])
+    db.session.commit()
+    return db.session.execute(select(Ballot).where(Ballot.id == ballot_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+
+
+def _claim_ballot(fund, voter, now):
+    """The voter's ballot id, made if need be, locked for the rest of the transaction.
+
+    One INSERT … ON CONFLICT DO UPDATE: two first votes from one person make one row (the
+    unique constraint), and the second waits for the first to commit (PostgreSQL's row lock;
+    on SQLite the statement takes the database's write lock), so their choices never mix.
+    """
+    dialect = db.session.get_bind().dialect.name
+    upsert = (postgres_insert if dialect == "postgresql" else sqlite_insert)(Ballot.__table__)
+    statement = upsert.values(fund_id=fund.id, voter_id=voter.id, created_at=now,
+                              updated_at=now).on_conflict_do_update(
+        index_elements=["fund_id", "voter_id"], set_={"updated_at": now})
+    return db.session.execute(statement.returning(Ballot.__table__.c.id)).scalar_one()
 
 
 @dataclass
@@ -497,8 +535,10 @@ def publish_results(actor, fund, now=None):
     """Count the ballots once voting has closed, fund the winners, publish the counts."""
     require(actor, "grants.manage")
     now = now or utcnow()
+    if fund.results_published_at is not None:
+        raise NotAllowed("The results have already been published.")
     if voting_state(fund, now) != "counting":
-        raise NotAllowed("Results can be published once voting has closed, and only once.")
+        raise NotAllowed("Results can be published once voting has closed.")
     # Claim the count: two staff pressing at once must not fund twice.
     claimed = db.session.execute(
         db.update(Fund).where(Fund.id == fund.id, Fund.results_published_at.is_(None))
@@ -520,9 +560,10 @@ def publish_results(actor, fund, now=None):
             projects.mark_funded(application.project, actor, fund.name, result.amount)
         else:
             application.state = "not_funded"
-            application.decision_reason = f"{result.votes} votes; {result.note}."
+            votes = f"{result.votes} vote{'' if result.votes == 1 else 's'}"
+            application.decision_reason = f"{votes}; {result.note}."
             projects._log(application.project, actor, "grant",
-                          f"{fund.name}'s vote: {result.votes} votes, not funded "
+                          f"{fund.name}'s vote: {votes}, not funded "
                           f"({result.note}).")
             _tell_group(application.project,
                         f"{fund.name}'s results are out: “{application.project.title}” "
@@ -552,8 +593,8 @@ def open_funds_for(project, today=None):
     candidates = db.session.execute(select(Fund).where(
         Fund.opens_on <= today, Fund.closes_on >= today, Fund.results_published_at.is_(None),
         Fund.id.not_in(applied))).scalars().all()
-    return [fund for fund in candidates
-            if not fund.wards or project.ward_id in {ward.id for ward in fund.wards}]
+    return [fund for fund in candidates if not _voting_started(fund)
+            and (not fund.wards or project.ward_id in {ward.id for ward in fund.wards})]
 
 
 def applications_of(project):
