@@ -95,6 +95,7 @@ def load(app):
     from forum.boards.services import ensure_ward_board
     from forum.cohesion import demo as cohesion_demo
     from forum.events import demo as events_demo
+    from forum.grants import demo as grants_demo
     from forum.moderation import demo as moderation_demo
     from forum.news.demo import seed_news
     from forum.projects import demo as projects_demo
@@ -142,5 +143,6 @@ def load(app):
     events_demo.load(users)
     seed_news(users)
     projects_demo.load(users)
+    grants_demo.load(users)
     cohesion_demo.load(users)
     return people
