@@ -44,7 +44,7 @@ def share_bars(chart_id, title, desc, shares):
     :param shares: objects with label, value, low, high, suppressed and hidden_because (see
         `stats.Share`).
     """
-    label_width, plot, row, top = 210, 330, 30, 34
+    label_width, plot, row, top = 290, 330, 30, 34
     width = label_width + plot + 150
     height = top + row * len(shares) + 10
 
@@ -66,7 +66,7 @@ def share_bars(chart_id, title, desc, shares):
         y = top + row * index
         middle = y + row / 2
         body.append(f'<text x="{label_width - 8}" y="{middle + 4:.1f}" text-anchor="end" '
-                    f'fill="{INK}">{_e(_short(share.label))}</text>')
+                    f'fill="{INK}">{_e(_short(share.label, 40))}</text>')
         if share.suppressed:
             body.append(f'<rect x="{label_width}" y="{y + 6}" width="{plot}" '
                         f'height="{row - 12}" fill="url(#{chart_id}-hatch)" '
@@ -103,7 +103,7 @@ def small_multiples(chart_id, title, desc, months, panels, columns=2, date_forma
         left = (index % columns) * (panel_width + gap)
         top = (index // columns) * (panel_height + gap)
         plot_left, plot_top = left + 52, top + 28
-        plot_width, plot_height = panel_width - 92, panel_height - 58
+        plot_width, plot_height = panel_width - 104, panel_height - 58  # room for "12,345"
         peak = max(max(values, default=0), 1)
 
         step = plot_width / max(len(values) - 1, 1)
