@@ -22,3 +22,12 @@ def local_to_utc(day, clock, zone):
 def local_midnight_utc(day, zone):
     """The start of a local day, as naive UTC."""
     return local_to_utc(day, time(0), zone)
+
+
+def local_today(zone=None):
+    """Today's date in `zone`, by default the council's (dates people pick are local dates)."""
+    if zone is None:
+        from flask import current_app
+
+        zone = current_app.config["TIMEZONE"]
+    return datetime.now(UTC).astimezone(ZoneInfo(zone)).date()

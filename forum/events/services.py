@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum.accounts.models import Ward, utcnow
-from forum.core import audit, content, signals
+from forum.core import audit, content, signals, timezones
 from forum.core.policy import can, require
 from forum.errors import DomainError, Invalid, NotFound
 from forum.events import recurrence
@@ -114,7 +114,7 @@ def window(when, today=None):
 
 
 def local_today():
-    return recurrence.to_local(utcnow(), zone()).date()
+    return timezones.local_today(zone())
 
 
 @dataclass

@@ -1,12 +1,12 @@
 """Funds, applications and participatory votes: residents' pages."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.accounts.models import utcnow
 from forum.core.forms import ActionForm, form_status, show_error
 from forum.core.policy import ballot_refusal, can
-from forum.core.timezones import to_local
+from forum.core.timezones import local_today
 from forum.errors import DomainError, Invalid, NotFound
 from forum.grants import forms, services
 from forum.grants.models import DECIDED_BY
@@ -22,7 +22,7 @@ GROUPS = (("open", "Taking applications"), ("voting", "Voting now"),
 
 def today():
     """Today in the council's time zone (application dates are London dates)."""
-    return to_local(utcnow(), current_app.config["TIMEZONE"]).date()
+    return local_today()
 
 
 @bp.app_context_processor

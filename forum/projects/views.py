@@ -10,6 +10,7 @@ from forum.accounts import services as accounts
 from forum.core.forms import choices, flash_if_held, form_status, show_error, submit_text
 from forum.core.paging import page_number
 from forum.core.policy import can
+from forum.core.timezones import local_today
 from forum.errors import DomainError, Invalid, NotAllowed
 from forum.grants import services as grants
 from forum.projects import forms, services
@@ -166,7 +167,7 @@ def _render_project(project, status=200, **shown):
         blank="Choose an event") if linkable else []
     return render_template(
         "projects/project.html", project=project, members=group, membership=membership,
-        tasks=services.tasks(project), updates=services.updates(project),
+        tasks=services.tasks(project), updates=services.updates(project), today=local_today(),
         events=services.linked_events(project, current_user),
         # The group's own business: what it applied for, and where it could apply.
         applications=grants.applications_of(project) if contribute or manage else [],

@@ -445,3 +445,26 @@ def test_the_group_sees_its_applications_and_the_lead_the_funds_it_could_apply_t
     # Visitors and people outside the group see no funding section.
     assert section(Page(client.get(url)), "funding") is None
     assert section(Page(browser(sam).get(url)), "funding") is None
+
+
+def test_a_task_past_its_date_is_marked_overdue_until_done(client, run, project_id):
+    def add_tasks():
+        db.session.add_all([
+            ProjectTask(project_id=project_id, title="Ask the hall committee",
+                        due_on=date.today() - timedelta(days=3)),
+            ProjectTask(project_id=project_id, title="Order the tea urn",
+                        due_on=date.today() + timedelta(days=3))])
+        db.session.commit()
+
+    run(add_tasks)
+    plan = Page(client.get(f"/projects/{project_id}")).main_text
+    assert plan.count("Overdue") == 1
+    overdue_line = next(line for line in plan.splitlines() if "Ask the hall committee" in line)
+    assert "Overdue" in overdue_line
+
+    def finish():
+        db.session.execute(db.update(ProjectTask).values(done_at=db.func.now()))
+        db.session.commit()
+
+    run(finish)
+    assert "Overdue" not in Page(client.get(f"/projects/{project_id}")).main_text
