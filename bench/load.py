@@ -446,11 +446,9 @@ def deployment_pids(stack):
     """{role: [pids]}: the app servers' workers, the job worker, redis, and PostgreSQL's
     backends serving this deployment's database."""
     roles = {"app servers": [pid for pids in stack.server_pids().values() for pid in pids]}
-    # stack.py keeps these two processes private; read-only use.
-    worker, redis_server = getattr(stack, "_worker", None), getattr(stack, "_redis", None)
-    if worker is not None or redis_server is not None:
-        roles["job worker, redis"] = [process.pid for process in (worker, redis_server)
-                                      if process is not None]
+    helpers = [pid for pid in (stack.job_worker_pid, stack.redis_pid) if pid is not None]
+    if helpers:
+        roles["job worker, redis"] = helpers
     if stack.database_name:
         import psycopg
 
@@ -479,9 +477,8 @@ def memory(stack):
     for index, pids in enumerate(stack.server_pids().values()):
         for pid in pids:
             rows[f"server {index} worker {pid}"] = _rss(pid)
-    worker = getattr(stack, "_worker", None)   # stack.py has no public accessor for it
-    if worker is not None and worker.poll() is None:
-        rows[f"job worker {worker.pid}"] = _rss(worker.pid)
+    if stack.job_worker_pid is not None:
+        rows[f"job worker {stack.job_worker_pid}"] = _rss(stack.job_worker_pid)
     return rows
 
 

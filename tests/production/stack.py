@@ -169,7 +169,10 @@ class Stack:
         index = len(self._gunicorns)
         command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.workers), "--threads", str(self.threads),
-                   "--graceful-timeout", "5", "--timeout", "60", "wsgi:app"]
+                   "--graceful-timeout", "5", "--timeout", "60",
+                   # gunicorn 27's control socket is one path per machine by default: a second
+                   # server would take it over from the first.
+                   "--no-control-socket", "wsgi:app"]
         # The child keeps its own copy of the log's descriptor; ours is closed at once.
         with open(self.workdir / f"gunicorn-{index}.log", "ab") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
@@ -223,6 +226,16 @@ class Stack:
         except psycopg.Error:
             pass  # the server may be down in a fault test; the name is unique anyway
         self.database_name = None
+
+    @property
+    def job_worker_pid(self):
+        """The running job worker's pid, or None."""
+        return self._worker.pid if self._worker and self._worker.poll() is None else None
+
+    @property
+    def redis_pid(self):
+        """The private redis-server's pid, or None."""
+        return self._redis.pid if self._redis and self._redis.poll() is None else None
 
     def server_pids(self):
         """{url: [pids of that server's gunicorn workers]} (children of each master)."""
