@@ -31,13 +31,11 @@ def health():
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        report.update(status="unavailable", database="unavailable")
+        report.update(status="degraded", database="unavailable")
     if current_app.config.get("REDIS_URL"):
         try:
             redis_connection(current_app).ping()
             report["redis"] = "ok"
         except Exception:
-            report["redis"] = "unavailable"
-            if report["status"] == "ok":
-                report["status"] = "degraded"
+            report.update(status="degraded", redis="unavailable")
     return jsonify(report), 503 if report["database"] != "ok" else 200
