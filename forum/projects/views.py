@@ -1,14 +1,12 @@
 """Community projects: browse, propose, join, and the group's page."""
 
-import math
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.accounts import services as accounts
 from forum.core.forms import choices, flash_if_held, form_status, show_error, submit_text
-from forum.core.paging import page_number
+from forum.core.paging import Pages, page_number
 from forum.core.policy import can
 from forum.core.timezones import local_today
 from forum.errors import DomainError, Invalid, NotAllowed
@@ -20,36 +18,6 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 # The steps a project goes through, in order, for the page's progress list.
 STEPS = tuple(STATES.items())
-
-
-@dataclass
-class Pages:
-    """What the shared pager macro reads, for a list the service counted itself."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1
-
-    @property
-    def next_num(self):
-        return self.page + 1
 
 
 @bp.app_context_processor
@@ -77,7 +45,7 @@ def index():
             page = page_number()
             projects, total = services.list_projects(
                 current_user, ward=ward, state=form.stage.data or None, page=page)
-            found = Pages(projects, total, page, services.PER_PAGE)
+            found = Pages(page, services.PER_PAGE, total, projects)
         except Invalid as error:
             error.field = "stage"
             show_error(form, error)

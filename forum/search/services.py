@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.core.content import KINDS, Moderated
+from forum.core.paging import Pages
 from forum.core.timezones import local_midnight_utc
 from forum.errors import Invalid
 from forum.extensions import db
@@ -37,35 +38,6 @@ BATCH = 500       # queued rows applied per index commit
 
 
 @dataclass
-class ResultPage:
-    """Where a page of one kind's results sits; what `_macros/pagination.html` expects."""
-
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
-
-
-@dataclass
 class Group:
     """The matches of one kind: `hits` are dicts of stored fields plus safe `title_html` and
     `snippet`; `page` is set when this kind alone was asked for."""
@@ -74,7 +46,7 @@ class Group:
     label: str
     total: int
     hits: list
-    page: ResultPage | None = None
+    page: Pages | None = None
 
     @property
     def more(self):
@@ -148,7 +120,7 @@ def _search(text, kind, filters, page):
         hits, total = backend.search(text, kind, offset=(page - 1) * PER_PAGE, limit=PER_PAGE,
                                      **filters)
         results.groups.append(Group(kind, kind_label(kind), total, hits,
-                                    ResultPage(page, PER_PAGE, total)))
+                                    Pages(page, PER_PAGE, total)))
         return results
     # One pass over the matches finds the first few of every kind, and counts them.
     found = backend.search_kinds(text, kinds, limit=PREVIEW, **filters)
