@@ -13,6 +13,11 @@ from forum.boards.models import Topic
 from forum.extensions import db
 from forum.search import services as search
 from tests.conftest import POSTGRES_URL, _sqlalchemy_url
+from tests.production.stack import ADMIN_URL
+
+# Where new PostgreSQL databases are made: the test run's server, or (in the SQLite pass) the
+# machine's, which the production tests need too.
+SERVER_URL = POSTGRES_URL or ADMIN_URL
 
 
 @pytest.fixture
@@ -64,14 +69,14 @@ def empty_database(tmp_path):
         if (dialect or ("postgresql" if POSTGRES_URL else "sqlite")) == "sqlite":
             return f"sqlite:///{tmp_path / f'empty-{len(made)}.db'}"
         name = f"cg_restore_{uuid.uuid4().hex[:12]}"
-        with _server(POSTGRES_URL) as server:
+        with _server(SERVER_URL) as server:
             server.execute(text(f'CREATE DATABASE "{name}"'))
         made.append(name)
-        return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        return SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
 
     yield make
     for name in made:
-        with _server(POSTGRES_URL) as server:
+        with _server(SERVER_URL) as server:
             server.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
@@ -315,13 +320,16 @@ def test_backup_and_restore_commands(app, run, tmp_path, empty_database, monkeyp
     assert "There is no backup file" in missing.output
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 @pytest.mark.parametrize("source, destination", [("sqlite", "postgresql"),
                                                  ("postgresql", "sqlite")])
 def test_backup_moves_between_sqlite_and_postgresql(tmp_path, monkeypatch, empty_database,
                                                     source, destination):
     """The migration path from the embedded default to production, and back."""
     from flask_migrate import upgrade
+
+    from tests.production.conftest import require_stack
+
+    require_stack()  # a PostgreSQL server to move to (skipped only outside CI, and said why)
 
     monkeypatch.setenv("FORUM_INSTANCE_PATH", str(tmp_path / "instance"))
     origin = make_app(tmp_path, empty_database(source), "origin")
