@@ -622,9 +622,8 @@ def ballot_refusal(user, fund, now):
         return "Sign in to vote."
     if not user.is_verified:
         return "Confirm your e-mail address to vote: we sent you a link when you joined."
-    if fund.wards and user.ward_id not in {ward.id for ward in fund.wards}:
-        names = ", ".join(ward.name for ward in fund.wards)
-        return f"This vote is for residents of {names}."
+    if not fund.covers(user.ward_id):
+        return f"This vote is for residents of {fund.ward_names}."
     # Accounts without a date of birth are adults (as everywhere: see User.age_band).
     if user.date_of_birth is not None \
             and age_on(user.date_of_birth, now.date()) < fund.min_voter_age:

@@ -62,6 +62,14 @@ class Fund(db.Model):
     def is_vote(self):
         return self.decided_by == "vote"
 
+    def covers(self, ward_id):
+        """Whether projects and residents of this ward belong to the fund (no wards: all do)."""
+        return not self.wards or ward_id in {ward.id for ward in self.wards}
+
+    @property
+    def ward_names(self):
+        return ", ".join(ward.name for ward in self.wards)
+
 
 class FundWard(db.Model):
     """A ward whose projects may apply (and whose residents may vote); none means everywhere."""

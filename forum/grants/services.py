@@ -15,10 +15,11 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Ward, utcnow
 from forum.core import audit
-from forum.core.policy import ballot_refusal, can, require
+from forum.core.policy import ballot_refusal, can, can_write, is_staff, require
 from forum.errors import Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.grants.models import (
@@ -30,12 +31,13 @@ from forum.grants.models import (
     BudgetLine,
     Fund,
 )
-from forum.notifications.services import notify_person
 from forum.projects import services as projects
-from forum.projects.models import ProjectMember
+from forum.projects.models import Project, ProjectMember
 from forum.projects.services import format_money
 
 MAX_LINES = 20
+# Stages in which a project may ask for money (funded and completed ones may not).
+APPLYING_STATES = ("idea", "active")
 MAX_POUNDS = 1_000_000
 
 
@@ -251,9 +253,8 @@ def _clean_application(fund, project, amount_pence, lines, achieves):
         raise Invalid("lines", f"The budget lines add up to {format_money(total)}, but the "
                                f"application asks for {format_money(amount_pence)}. Make them "
                                "match.")
-    if fund.wards and project.ward_id not in {ward.id for ward in fund.wards}:
-        raise Invalid("fund_id", "This fund is for projects in "
-                                 f"{', '.join(ward.name for ward in fund.wards)}.")
+    if not fund.covers(project.ward_id):
+        raise Invalid("fund_id", f"This fund is for projects in {fund.ward_names}.")
     return cleaned, achieves
 
 
@@ -265,7 +266,7 @@ def apply(actor, project, fund, amount_pence, lines, achieves, today=None):
     require(actor, "project.manage", project,
             message="The group's lead applies for grants.")
     today = today or date.today()
-    if project.status != "published" or project.state not in ("idea", "active"):
+    if project.status != "published" or project.state not in APPLYING_STATES:
         raise Invalid("fund_id", "Only published projects that are not yet funded or "
                                  "finished can apply.")
     if not accepts_applications(fund, today) or _voting_started(fund):
@@ -282,7 +283,7 @@ def apply(actor, project, fund, amount_pence, lines, achieves, today=None):
     except IntegrityError:
         db.session.rollback()
         raise Invalid("fund_id", "This project has already applied to this fund.") from None
-    projects._log(project, actor, "grant",
+    projects.log(project, actor, "grant",
                   f"Applied to {fund.name} for {format_money(amount_pence)}.")
     db.session.commit()
     return application
@@ -303,7 +304,7 @@ def resubmit(actor, application, amount_pence, lines, achieves, today=None):
     application.lines = [BudgetLine(position=index, description=description, amount_pence=pence)
                          for index, (description, pence) in enumerate(cleaned)]
     application.state, application.submitted_at = "submitted", utcnow()
-    projects._log(application.project, actor, "grant",
+    projects.log(application.project, actor, "grant",
                   f"Sent the application to {fund.name} again, for "
                   f"{format_money(amount_pence)}.")
     db.session.commit()
@@ -318,7 +319,7 @@ def withdraw(actor, application):
     if fund.is_vote and fund.vote_opens_at and utcnow() >= fund.vote_opens_at:
         raise NotAllowed("Voting has started: the project stays on the ballot.")
     application.state = "withdrawn"
-    projects._log(application.project, actor, "grant",
+    projects.log(application.project, actor, "grant",
                   f"Withdrew the application to {application.fund.name}.")
     db.session.commit()
     return application
@@ -386,11 +387,11 @@ def decide(actor, application, decision, reason="", award_pence=None):
         summary_text = f"{fund.name} awarded {format_money(award)} to “{project.title}”"
     elif decision == "decline":
         application.state = "declined"
-        projects._log(project, actor, "grant", f"{fund.name} declined the application: {reason}")
+        projects.log(project, actor, "grant", f"{fund.name} declined the application: {reason}")
         summary_text = f"{fund.name} declined the application from “{project.title}”"
     else:
         application.state = "changes"
-        projects._log(project, actor, "grant",
+        projects.log(project, actor, "grant",
                       f"{fund.name} asked for changes to the application: {reason}")
         summary_text = f"{fund.name} asked for changes to “{project.title}”'s application"
     application.decision_reason = reason
@@ -398,15 +399,9 @@ def decide(actor, application, decision, reason="", award_pence=None):
     audit.record(actor, f"grant.{decision}", application, reason=reason, before=before,
                  after={"state": application.state, "awarded_pence": application.awarded_pence})
     if decision != "fund":  # mark_funded has told the group already
-        _tell_group(project, summary_text)
+        projects.tell_members(project, summary_text)
     db.session.commit()
     return application
-
-
-def _tell_group(project, summary_text):
-    for user_id in db.session.execute(select(ProjectMember.user_id).where(
-            ProjectMember.project_id == project.id)).scalars():
-        notify_person(user_id, "grant", summary_text, f"/projects/{project.id}")
 
 
 # --- participatory budgeting -----------------------------------------------------------------
@@ -562,10 +557,10 @@ def publish_results(actor, fund, now=None):
             application.state = "not_funded"
             votes = f"{result.votes} vote{'' if result.votes == 1 else 's'}"
             application.decision_reason = f"{votes}; {result.note}."
-            projects._log(application.project, actor, "grant",
+            projects.log(application.project, actor, "grant",
                           f"{fund.name}'s vote: {votes}, not funded "
                           f"({result.note}).")
-            _tell_group(application.project,
+            projects.tell_members(application.project,
                         f"{fund.name}'s results are out: “{application.project.title}” "
                         "was not funded this time")
     audit.record(actor, "fund.publish_results", fund, after={
@@ -593,11 +588,29 @@ def open_funds_for(project, today=None):
     candidates = db.session.execute(select(Fund).where(
         Fund.opens_on <= today, Fund.closes_on >= today, Fund.results_published_at.is_(None),
         Fund.id.not_in(applied))).scalars().all()
-    return [fund for fund in candidates if not _voting_started(fund)
-            and (not fund.wards or project.ward_id in {ward.id for ward in fund.wards})]
+    return [fund for fund in candidates
+            if not _voting_started(fund) and fund.covers(project.ward_id)]
+
+
+def projects_that_may_apply(fund, user, today):
+    """The projects `user` leads (or, as staff, belongs to) that could apply to `fund` today,
+    in one query: for the fund page's "apply for" list."""
+    if not can_write(user) or not accepts_applications(fund, today) or _voting_started(fund):
+        return []
+    applied = select(Application.project_id).where(Application.fund_id == fund.id)
+    query = (select(Project).join(ProjectMember, ProjectMember.project_id == Project.id)
+             .where(ProjectMember.user_id == user.id, Project.status == "published",
+                    Project.state.in_(APPLYING_STATES), Project.id.not_in(applied))
+             .order_by(Project.created_at.desc()))
+    if not is_staff(user):
+        query = query.where(ProjectMember.role == "lead")
+    return [project for project in db.session.execute(query).scalars()
+            if fund.covers(project.ward_id)]
 
 
 def applications_of(project):
+    """The project's applications with their funds (one query), newest first."""
     return db.session.execute(select(Application).where(Application.project_id == project.id)
+                              .options(joinedload(Application.fund))
                               .order_by(Application.submitted_at.desc())).scalars().all()
 

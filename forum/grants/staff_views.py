@@ -7,10 +7,10 @@ from forum.accounts import services as accounts
 from forum.accounts.models import utcnow
 from forum.core.access import allowed_only
 from forum.core.forms import ActionForm, form_status, show_error
+from forum.core.timezones import local_today
 from forum.errors import DomainError, Invalid
 from forum.grants import forms, services
 from forum.grants.models import DECIDED_BY
-from forum.grants.views import today
 from forum.projects.services import format_money
 
 bp = Blueprint("grants_staff", __name__, url_prefix="/staff/funds")
@@ -91,7 +91,7 @@ def fund(fund_id):
         averages={item.id: services.average_score(item) for item in applications},
         summary=services.summary(fund), decided_by=DECIDED_BY[fund.decided_by],
         voting=services.voting_state(fund, utcnow()), ballots=services.ballot_count(fund),
-        results=services.results(fund), phase=services.phase(fund, today(), utcnow()))
+        results=services.results(fund), phase=services.phase(fund, local_today(), utcnow()))
 
 
 @bp.route("/<int:fund_id>/publish", methods=["POST"])

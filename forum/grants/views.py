@@ -20,15 +20,10 @@ GROUPS = (("open", "Taking applications"), ("voting", "Voting now"),
           ("upcoming", "Coming up"), ("decided", "Decided and closed"))
 
 
-def today():
-    """Today in the council's time zone (application dates are London dates)."""
-    return local_today()
-
-
 @bp.app_context_processor
 def _helpers():
     # App-wide: staff pages and the project page show money and phases too.
-    return {"money": format_money, "fund_phase": lambda fund: services.phase(fund, today(),
+    return {"money": format_money, "fund_phase": lambda fund: services.phase(fund, local_today(),
                                                                             utcnow())}
 
 
@@ -37,7 +32,7 @@ def index():
     """List the funds: taking applications, voting, coming up, decided."""
     grouped = {key: [] for key, _ in GROUPS}
     for fund in services.list_funds():
-        grouped[services.PHASE_GROUP[services.phase(fund, today(), utcnow())]].append(fund)
+        grouped[services.PHASE_GROUP[services.phase(fund, local_today(), utcnow())]].append(fund)
     return render_template("grants/index.html", groups=GROUPS, grouped=grouped)
 
 
@@ -50,16 +45,12 @@ def fund(fund_id):
         "grants/fund.html", fund=fund, summary=services.summary(fund),
         funded=services.applications(fund, states=("funded",)),
         decided_by=DECIDED_BY[fund.decided_by], voting=services.voting_state(fund, now),
-        taking=services.phase(fund, today(), now) == "open",
+        taking=services.phase(fund, local_today(), now) == "open",
         my_projects=_projects_that_may_apply(fund), ballot_count=services.ballot_count(fund))
 
 
 def _projects_that_may_apply(fund):
-    if not current_user.is_authenticated:
-        return []
-    return [project for project in projects.projects_of(current_user)
-            if can(current_user, "project.manage", project)
-            and fund in services.open_funds_for(project, today())]
+    return services.projects_that_may_apply(fund, current_user, local_today())
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -83,7 +74,7 @@ def apply(fund_id):
         if parsed is not None:
             try:
                 application = services.apply(current_user, project, fund, *parsed,
-                                             form.achieves.data, today=today())
+                                             form.achieves.data, today=local_today())
             except DomainError as error:
                 show_error(form, error)
             else:
@@ -127,7 +118,7 @@ def resubmit(application_id):
         if parsed is not None:
             try:
                 services.resubmit(current_user, application, *parsed, form.achieves.data,
-                                  today=today())
+                                  today=local_today())
             except DomainError as error:
                 show_error(form, error)
             else:

@@ -191,7 +191,7 @@ def propose(actor, title, body, ward_id, audiences, brings_together="", nudge_id
     project.board_id = board.id
     db.session.add(ProjectMember(project_id=project.id, user_id=actor.id, role="lead"))
     db.session.add(BoardFollow(user_id=actor.id, board_id=board.id))
-    _log(project, actor, "state", f"{actor.public_name} proposed the idea.")
+    log(project, actor, "state", f"{actor.public_name} proposed the idea.")
     moderation.record_screening(project, prepared.verdict)
     db.session.commit()
     return project
@@ -240,8 +240,8 @@ def join(actor, project):
             BoardFollow.user_id == actor.id, BoardFollow.board_id == project.board_id)).first():
         db.session.add(BoardFollow(user_id=actor.id, board_id=project.board_id))
     _recount(project)
-    _log(project, actor, "joined", f"{actor.public_name} joined the group.")
-    _tell_members(project, f"{actor.public_name} joined “{project.title}”",
+    log(project, actor, "joined", f"{actor.public_name} joined the group.")
+    tell_members(project, f"{actor.public_name} joined “{project.title}”",
                   except_ids={actor.id}, leads_only=True)
     db.session.commit()
     return project
@@ -265,7 +265,7 @@ def leave(actor, project):
             BoardFollow.user_id == actor.id, BoardFollow.board_id == project.board_id))
     db.session.flush()
     _recount(project)
-    _log(project, actor, "joined", f"{actor.public_name} left the group.")
+    log(project, actor, "joined", f"{actor.public_name} left the group.")
     db.session.commit()
     return project
 
@@ -280,7 +280,7 @@ def make_lead(actor, project, user_id):
         raise Invalid("user_id", "Choose someone in the group.")
     if found.role != "lead":
         found.role = "lead"
-        _log(project, actor, "note", f"{found.user.public_name} now helps lead the group.")
+        log(project, actor, "note", f"{found.user.public_name} now helps lead the group.")
         notify_person(found.user_id, "project", f"You now help lead “{project.title}”",
                       f"/projects/{project.id}", actor_id=actor.id)
         if actor.id != found.user_id and project_membership(actor, project) is None:
@@ -323,11 +323,11 @@ def set_state(actor, project, state, note=""):
         project.completed_at = utcnow()
     text = f"{actor.public_name} moved the project from {STATES[before].lower()} to " \
            f"{STATES[state].lower()}." + (f" {note}" if note else "")
-    _log(project, actor, "state", text)
+    log(project, actor, "state", text)
     if project_membership(actor, project) is None:  # staff acting for the group
         audit.record(actor, "project.state", project, before={"state": before},
                      after={"state": state})
-    _tell_members(project, f"“{project.title}” is now {STATES[state].lower()}",
+    tell_members(project, f"“{project.title}” is now {STATES[state].lower()}",
                   except_ids={actor.id})
     db.session.commit()
     return project
@@ -337,9 +337,9 @@ def mark_funded(project, actor, fund_name, amount_pence):
     """A grant was awarded (by staff, or by a vote): log it, tell the group (caller commits)."""
     project.state = "funded"
     project.updated_at = utcnow()
-    _log(project, actor, "grant",
+    log(project, actor, "grant",
          f"Awarded {format_money(amount_pence)} from {fund_name}.")
-    _tell_members(project, f"“{project.title}” was awarded {format_money(amount_pence)} "
+    tell_members(project, f"“{project.title}” was awarded {format_money(amount_pence)} "
                            f"from {fund_name}")
 
 
@@ -357,20 +357,22 @@ def post_update(actor, project, text):
     if prepared.verdict.action in ("hold", "block"):
         raise Invalid("text", "This update can't be posted as written: it may hurt people. "
                               "Please reword it.")
-    _log(project, actor, "note", prepared.text)
+    log(project, actor, "note", prepared.text)
     project.updated_at = utcnow()
-    _tell_members(project, f"New update on “{project.title}”", except_ids={actor.id})
+    tell_members(project, f"New update on “{project.title}”", except_ids={actor.id})
     db.session.commit()
     return project
 
 
-def _log(project, actor, kind, text):
+def log(project, actor, kind, text):
+    """Add a line to the project's update log (the caller commits)."""
     db.session.add(ProjectUpdate(project_id=project.id,
                                  author_id=actor.id if actor is not None else None,
                                  kind=kind, text=text))
 
 
-def _tell_members(project, summary, except_ids=(), leads_only=False):
+def tell_members(project, summary, except_ids=(), leads_only=False):
+    """Notify the group (the caller commits)."""
     query = select(ProjectMember.user_id).where(ProjectMember.project_id == project.id)
     if leads_only:
         query = query.where(ProjectMember.role == "lead")
@@ -420,7 +422,7 @@ def set_task_done(actor, task, done):
     if bool(done) != task.is_done:
         task.done_at = utcnow() if done else None
         if done:
-            _log(project, actor, "note", f"{actor.public_name} finished: {task.title}")
+            log(project, actor, "note", f"{actor.public_name} finished: {task.title}")
         db.session.commit()
     return task
 
@@ -455,8 +457,8 @@ def link_event(actor, project, event_id):
         ProjectEvent.project_id == project.id, ProjectEvent.event_id == event.id)).first()
     if exists is None:
         db.session.add(ProjectEvent(project_id=project.id, event_id=event.id))
-        _log(project, actor, "event", f"Event added: {event.title}")
-        _tell_members(project, f"New event for “{project.title}”: {event.title}",
+        log(project, actor, "event", f"Event added: {event.title}")
+        tell_members(project, f"New event for “{project.title}”: {event.title}",
                       except_ids={actor.id})
         db.session.commit()
     return event

@@ -3,7 +3,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -201,3 +201,27 @@ def test_voting_the_same_again_keeps_one_ballot(vote_fund, make_user):
     services.cast_ballot(voter, vote_fund, [ballot_ids(vote_fund)["Mural"]])
     services.cast_ballot(voter, vote_fund, [ballot_ids(vote_fund)["Mural"]])
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_the_fund_page_offers_only_projects_the_person_leads_that_could_apply(staff, make_user):
+    from forum.projects import services as projects
+    from tests.factories import get_or_create_ward
+
+    hulme, moss = get_or_create_ward("Hulme"), get_or_create_ward("Moss Side")
+    db.session.commit()
+    fund = open_fund(staff, wards=[hulme])
+    lead, helper = make_user("lena", ward=hulme), make_user("sam", ward=hulme)
+    ready = project_led_by(lead, "Repair café", ward=hulme)
+    elsewhere = project_led_by(lead, "Moss Side murals", ward=moss)
+    applied = project_led_by(lead, "Play street", ward=hulme)
+    apply(lead, applied, fund)
+    funded = project_led_by(lead, "Bee garden", ward=hulme)
+    projects.mark_funded(funded, staff, "Another fund", 10_000)
+    db.session.commit()
+    projects.join(helper, ready)
+    today = date.today()
+    assert services.projects_that_may_apply(fund, lead, today) == [ready]
+    # A member who doesn't lead applies for nothing; nor does anyone once applications close.
+    assert services.projects_that_may_apply(fund, helper, today) == []
+    assert services.projects_that_may_apply(fund, lead, fund.closes_on + timedelta(days=1)) \
+        == []

@@ -285,3 +285,18 @@ def test_funds_list_groups_funds_by_phase(vote, small_grants, client, run):
     page = Page(client.get("/funds/"))
     assert "Neighbourhood small grants" in page.find("section", id="funds-open").text
     assert "Everyone decides" in page.find("section", id="funds-voting").text
+
+
+def test_the_fund_page_queries_do_not_grow_with_the_projects_a_lead_has(
+        app, small_grants, people, client, login, run):
+    from tests.factories import sql_statements
+
+    fund_id, _ = small_grants
+    login(people["lena"])
+    url = f"/funds/{fund_id}"
+    few = len(sql_statements(app, client, url))
+    run(lambda: [project_led_by(user_named("lena"), f"Project {number}")
+                 for number in range(6)])
+    page = Page(client.get(url))
+    assert "Project 5" in page.main_text  # each one is offered
+    assert len(sql_statements(app, client, url)) == few
