@@ -44,10 +44,15 @@ def enqueue(function_path, *args, **kwargs):
                 job_timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
                 description=function_path).id
         except Exception as error:  # redis.exceptions.ConnectionError, TimeoutError, …
-            log.warning("Redis is unreachable (%s); running job %s inline instead",
-                        error, function_path)
+            return _run_inline(function_path, args, kwargs, error)
+    return _run_inline(function_path, args, kwargs)
+
+
+def _run_inline(function_path, args, kwargs, redis_error=None):
+    if redis_error is not None:
+        log.warning("Redis is unreachable (%s); running job %s inline instead",
+                    redis_error, function_path)
     import_string(function_path)(*args, **kwargs)
-    return None
 
 
 def enqueue_once(key, function_path, *args, seconds=30):
@@ -62,10 +67,7 @@ def enqueue_once(key, function_path, *args, seconds=30):
             if not redis_connection(app).set(_pending_key(key), "1", nx=True, ex=seconds):
                 return None
         except Exception as error:
-            log.warning("Redis is unreachable (%s); running job %s inline instead",
-                        error, function_path)
-            import_string(function_path)(*args)
-            return None
+            return _run_inline(function_path, args, {}, error)
     return enqueue(function_path, *args)
 
 
