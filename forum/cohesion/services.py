@@ -12,7 +12,6 @@ from forum.core.timezones import to_local
 from forum.errors import DomainError, Invalid, NotAllowed
 from forum.extensions import db
 
-MINIMUM_AGE = 13
 # Accounts without a date of birth are adults (User.age_band says so everywhere), but which
 # adult band they are in is unknown. Guessing one would bend that band's figures, so they are
 # stored as "18+" and reported as a group of their own ("Adults, age not given").
@@ -141,8 +140,9 @@ def answer_survey(actor, answers, now=None):
     require(actor, "survey.answer")
     now = now or utcnow()
     today = to_local(now, _zone()).date()
-    if actor.date_of_birth is not None and age_on(actor.date_of_birth, today) < MINIMUM_AGE:
-        raise NotAllowed(f"The survey is for residents aged {MINIMUM_AGE} or over.")
+    minimum = current_app.config["MINIMUM_AGE"]  # the site's own: no one younger joins
+    if actor.date_of_birth is not None and age_on(actor.date_of_birth, today) < minimum:
+        raise NotAllowed(f"The survey is for residents aged {minimum} or over.")
     cleaned = _clean(answers)
     quarter = current_quarter(now)
     if has_answered(actor, quarter):

@@ -103,3 +103,14 @@ def test_survey_status_says_when_it_opens_again(ctx, make_user):
     services.answer_survey(person, ANSWERS, now=NOV)
     status = services.survey_status(person, now=NOV)
     assert status["answered"] and status["next_opens"] == "Friday 1 January 2027"
+
+
+def test_no_one_younger_than_the_site_allows_answers(ctx, make_user):
+    # Someone who joined at 13 and whose date of birth was later corrected to make them 12.
+    child = make_user(date_of_birth=date(2014, 6, 1))
+    with pytest.raises(NotAllowed, match="aged 13 or over"):
+        services.answer_survey(child, ANSWERS, now=NOV)
+    assert _rows() == []
+    # Just 13 on the day: welcome.
+    services.answer_survey(make_user(date_of_birth=date(2013, 11, 15)), ANSWERS, now=NOV)
+    assert len(_rows()) == 1
