@@ -240,13 +240,16 @@ class WhooshBackend:
     # --- writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, rebuild=False):
+    def writer(self, rebuild=False, create=False):
         """Hold the write lock and yield a batch; commit it on a clean exit.
 
         :param rebuild: start from an empty index (created if missing or unreadable); readers
             keep seeing the old one until the commit.
+        :param create: when there is no index, start an empty one instead of raising
+            IndexMissing. Decided under the lock, so of several servers that found the index
+            gone, only the first rebuilds it. `batch.fresh` tells the caller to fill it.
         :raises IndexLocked: the lock stayed taken for `lock_timeout` seconds.
-        :raises IndexMissing: there is no index and this is not a rebuild.
+        :raises IndexMissing: there is no index, and neither `rebuild` nor `create` was asked.
         """
         storage = self._storage()
         if self._ram is None:
@@ -255,15 +258,15 @@ class WhooshBackend:
         if not try_for(lock.acquire, timeout=self.lock_timeout, delay=0.02):
             raise IndexLocked("Another process is writing to the search index.")
         try:
-            ix = self._open_for_writing(storage, rebuild)
+            ix, fresh = self._open_for_writing(storage, rebuild, create)
             writer = SegmentWriter(ix, _lk=False)
-            batch = _Batch(writer, rebuild)
+            batch = _Batch(writer, fresh)
             try:
                 yield batch
             except BaseException:
                 _quietly(writer.cancel)
                 raise
-            if rebuild:
+            if fresh:
                 writer.commit(mergetype=CLEAR)
             elif batch.changed:
                 writer.commit()
@@ -273,10 +276,11 @@ class WhooshBackend:
             lock.release()
 
     @staticmethod
-    def _open_for_writing(storage, rebuild):
+    def _open_for_writing(storage, rebuild, create):
+        """The index to write to, and whether it starts empty."""
         try:
             if storage.index_exists(INDEX_NAME):
-                return storage.open_index(INDEX_NAME, schema=SCHEMA)
+                return storage.open_index(INDEX_NAME, schema=SCHEMA), rebuild
         except Exception:
             if not rebuild:
                 raise
@@ -288,10 +292,10 @@ class WhooshBackend:
                     with suppress(OSError):
                         storage.delete_file(name)
         else:
-            if not rebuild:
+            if not (rebuild or create):
                 raise IndexMissing("The search index has not been built.")
         storage.create_index(SCHEMA, INDEX_NAME)
-        return storage.open_index(INDEX_NAME, schema=SCHEMA)
+        return storage.open_index(INDEX_NAME, schema=SCHEMA), True
 
     # --- searching ---------------------------------------------------------------------------
 
@@ -453,24 +457,27 @@ class _ResultCache:
 
 
 class _Batch:
-    """Changes to write under one lock: put(doc_id, fields) and remove(doc_id)."""
+    """Changes to write under one lock: put(doc_id, fields) and remove(doc_id).
 
-    def __init__(self, writer, rebuild):
+    `fresh`: the batch starts from an empty index, which the caller fills.
+    """
+
+    def __init__(self, writer, fresh):
         self._writer = writer
-        self._rebuild = rebuild
+        self.fresh = fresh
         self.changed = 0
 
     def put(self, doc_id, kind, fields):
         document = {name: value for name, value in fields.items() if name in FIELDS}
         document.update(id=doc_id, kind=kind)
-        if self._rebuild:
+        if self.fresh:
             self._writer.add_document(**document)
         else:
             self._writer.update_document(**document)
         self.changed += 1
 
     def remove(self, doc_id):
-        if not self._rebuild:
+        if not self.fresh:
             self._writer.delete_by_term("id", doc_id)
             self.changed += 1
 

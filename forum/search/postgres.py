@@ -136,11 +136,12 @@ class PostgresBackend:
     # --- writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, rebuild=False):
+    def writer(self, rebuild=False, create=False):
         """Hold the write lock and yield a batch; commit it on a clean exit.
 
         :param rebuild: start from an empty index; readers see the old documents until the
             commit, as with Whoosh.
+        :param create: as with Whoosh; here the index (a table) always exists.
         :raises IndexLocked: another writer held the lock for `lock_timeout` seconds.
         """
         try:
@@ -152,7 +153,7 @@ class PostgresBackend:
                 self._lock(connection)
                 if rebuild:
                     connection.execute(text("DELETE FROM search_documents"))
-                batch = _Batch(connection)
+                batch = _Batch(connection, fresh=rebuild)
                 yield batch
                 batch.flush()
         finally:
@@ -254,8 +255,9 @@ class _Batch:
     """Changes to write in the writer's transaction: put(doc_id, kind, fields), remove(doc_id).
     Puts are sent in chunks (one round trip for many rows)."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, fresh):
         self._connection = connection
+        self.fresh = fresh   # starts from an empty index, which the caller fills
         self._puts = {}
         self.changed = 0
 

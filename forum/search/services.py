@@ -181,18 +181,23 @@ def drain(batch_size=BATCH):
         backend = current_app.extensions["search"]
         while True:
             try:
-                with backend.writer() as batch:
-                    rows = db.session.execute(
-                        select(SearchQueue.id, SearchQueue.kind, SearchQueue.object_id)
-                        .order_by(SearchQueue.id).limit(batch_size)
-                    ).all()
-                    if rows:
-                        _write_documents(batch, [(row.kind, row.object_id) for row in rows])
+                # create: whether the index is missing is decided under the lock, so of several
+                # servers that find it gone only the first rebuilds it (which takes minutes on
+                # a large site); the others find it there.
+                with backend.writer(create=True) as batch:
+                    if batch.fresh:
+                        log.warning("The search index is missing; rebuilding it from the "
+                                    "database")
+                        row_ids = _fill(batch)[1]
+                    else:
+                        rows = db.session.execute(
+                            select(SearchQueue.id, SearchQueue.kind, SearchQueue.object_id)
+                            .order_by(SearchQueue.id).limit(batch_size)
+                        ).all()
+                        if rows:
+                            _write_documents(batch, [(row.kind, row.object_id) for row in rows])
+                        row_ids = [row.id for row in rows]
                     db.session.rollback()  # end the read before the delete waits for a write
-            except IndexMissing:
-                db.session.rollback()
-                log.warning("The search index is missing; rebuilding it from the database")
-                return done + _rebuild()
             except SearchUnavailable:
                 db.session.rollback()
                 raise
@@ -200,11 +205,11 @@ def drain(batch_size=BATCH):
                 db.session.rollback()
                 raise SearchUnavailable(f"Writing to the search index failed: {error}") \
                     from error
-            if not rows:
+            if not row_ids:
                 return done
-            _forget([row.id for row in rows])
-            done += len(rows)
-            if len(rows) < batch_size:
+            _forget(row_ids)
+            done += len(row_ids)
+            if len(row_ids) < batch_size and not batch.fresh:
                 return done
 
 
@@ -272,25 +277,32 @@ def reindex(progress=None):
 
 def _rebuild(progress=None):
     backend = current_app.extensions["search"]
-    indexed = 0
     with backend.writer(rebuild=True) as batch:
-        # Everything queued so far is covered by reading the database under the lock.
-        covered = db.session.execute(select(SearchQueue.id)).scalars().all()
-        for name in searchable_kinds():
-            kind = KINDS[name]
-            for chunk in _chunks(kind.model):
-                for obj in chunk:
-                    document = kind.search_document(obj)
-                    if document:
-                        batch.put(f"{name}:{getattr(obj, _primary_key(kind.model).key)}",
-                                  name, document)
-                        indexed += 1
-                if progress:
-                    progress(len(chunk))
-                db.session.expunge_all()
-        db.session.rollback()
+        indexed, covered = _fill(batch, progress)
     _forget(covered)
     return indexed
+
+
+def _fill(batch, progress=None):
+    """Write every published object into an empty index; return (documents written, ids of the
+    queued rows that covers)."""
+    # Everything queued so far is covered by reading the database under the lock.
+    covered = db.session.execute(select(SearchQueue.id)).scalars().all()
+    indexed = 0
+    for name in searchable_kinds():
+        kind = KINDS[name]
+        for chunk in _chunks(kind.model):
+            for obj in chunk:
+                document = kind.search_document(obj)
+                if document:
+                    batch.put(f"{name}:{getattr(obj, _primary_key(kind.model).key)}",
+                              name, document)
+                    indexed += 1
+            if progress:
+                progress(len(chunk))
+            db.session.expunge_all()
+    db.session.rollback()
+    return indexed, covered
 
 
 def _primary_key(model):

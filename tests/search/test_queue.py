@@ -4,6 +4,7 @@ These tests use a real index folder (instance/search-index), as a site does.
 """
 
 import errno
+import logging
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from whoosh.index import open_dir
 from forum.boards import services as boards
 from forum.extensions import db
 from forum.search import services
+from forum.search.index import WhooshBackend
 from forum.search.models import SearchQueue
 from tests.search.conftest import find
 
@@ -153,6 +155,30 @@ def test_with_draining_off_a_missing_index_is_reported_and_posting_still_works(
     services.drain()  # finds no index, so rebuilds it from the database
     assert queued() == set()
     assert find("seeds") == {"topic": [f"topic:{started.id}"], "post": [f"post:{answer.id}"]}
+
+
+def test_an_index_another_server_rebuilt_meanwhile_is_not_rebuilt_again(
+        ctx, app, topic, reply, index_folder, draining, caplog):
+    started = topic("Seed swap", "Saturday at the library.")
+    draining("off")
+    app.extensions["search"].close()
+    shutil.rmtree(index_folder)
+    answer = reply(started, "Bean seeds for swapping")
+    # Another server found the index gone too, took the write lock first and rebuilt it. Its
+    # marker document is in no database: a second rebuild here would drop it.
+    other_server = WhooshBackend(index_folder)
+    with other_server.writer(create=True) as batch:
+        assert batch.fresh
+        batch.put("topic:999999", "topic", {"title": "Marker from the other server"})
+    with other_server.writer(create=True) as batch:
+        assert not batch.fresh  # there is an index now; the next writer adds to it
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="forum.search.services"):
+        assert services.drain() == 1  # the reply, queued here
+    assert "rebuilding" not in caplog.text
+    assert queued() == set()
+    assert find("marker") == {"topic": ["topic:999999"]}
+    assert find("bean") == {"post": [f"post:{answer.id}"]}
 
 
 def test_a_deleted_index_is_rebuilt_when_next_searched(ctx, app, topic, index_folder):
