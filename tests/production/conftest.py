@@ -14,7 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.production.stack import ADMIN_URL, BIN, free_port, wait_until
+from tests.production.stack import ADMIN_URL, BIN, Stack, free_port, wait_until
+
+
+STACKS_BEFORE = pytest.StashKey[int]()
 
 
 def _missing():
@@ -42,6 +45,27 @@ def require_stack():
 @pytest.fixture(scope="session")
 def production_ready():
     require_stack()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    item.stash[STACKS_BEFORE] = len(Stack.created)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test against a deployment reports the end of its servers' logs: what a
+    resident saw is in the assertion, why it happened is in the logs."""
+    report = yield
+    if report.failed:
+        used = [value for value in getattr(item, "funcargs", {}).values()
+                if isinstance(value, Stack)]
+        started = Stack.created[item.stash.get(STACKS_BEFORE, len(Stack.created)):]
+        for stack in {id(stack): stack for stack in (*used, *started)}.values():
+            for name, tail in stack.log_tails():
+                report.sections.append((f"end of {stack.workdir.name}/{name}", tail))
+    return report
 
 
 def pytest_collection_modifyitems(items):

@@ -64,8 +64,11 @@ def http_status(url, timeout=2.0):
 
 
 class Stack:
+    created = []   # every Stack of this test session, so that a failure can show their logs
+
     def __init__(self, workdir, servers=2, workers=2, embedded=False, job_worker=True,
                  admin_url=ADMIN_URL, env=None, threads=1):
+        Stack.created.append(self)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.embedded = embedded
@@ -153,6 +156,14 @@ class Stack:
         if self.database_name:
             self._drop_database()
 
+    def log_tails(self, lines=60):
+        """The end of each log this deployment wrote: (file name, text) pairs."""
+        tails = []
+        for path in sorted(self.workdir.glob("*.log")):
+            text = path.read_text(errors="replace").splitlines()[-lines:]
+            tails.append((path.name, "\n".join(text)))
+        return tails
+
     # --- pieces ------------------------------------------------------------------------------
 
     def flask(self, *args, check=True, timeout=600):
@@ -169,7 +180,9 @@ class Stack:
         index = len(self._gunicorns)
         command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                    "--workers", str(self.workers), "--threads", str(self.threads),
-                   "--graceful-timeout", "5", "--timeout", "60",
+                   # Shorter than the clients' 30 s: a hung worker is aborted first and
+                   # gunicorn.conf.py logs where it hung, for the failure report.
+                   "--graceful-timeout", "5", "--timeout", "20",
                    # gunicorn 27's control socket is one path per machine by default: a second
                    # server would take it over from the first.
                    "--no-control-socket", "wsgi:app"]

@@ -20,9 +20,12 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 import redis
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
 
 from forum import create_app
 from forum.core import jobs
+from forum.search.index import WRITE_LOCK
 from tests.production import seed
 from tests.production.client import Browser
 from tests.production.stack import Stack, http_status, wait_until
@@ -30,6 +33,7 @@ from tests.production.stack import Stack, http_status, wait_until
 RELAXED = {"FORUM_RATELIMIT_SIGNIN": "1000 per minute", "FORUM_RATELIMIT_RESET":
            "1000 per minute", "FORUM_RATELIMIT_SIGNUP": "1000 per minute"}
 FRIENDLY_503 = "Common Ground is briefly unavailable"
+REBUILDING = "The search index is missing; rebuilding it from the database"
 
 
 def _new_topic(browser, board, title, body="Posted while testing the deployment."):
@@ -269,20 +273,29 @@ def test_a_deleted_index_is_rebuilt_and_a_corrupt_one_says_so(embedded):
     topic = _new_topic(browser, board, f"Community fridge {word} opening")
     wait_until(lambda: _finds(browser, word, topic), timeout=30, what="the topic indexed")
 
+    rebuilds = _log(stack, "gunicorn-0.log").count(REBUILDING)
     shutil.rmtree(index)
     wait_until(lambda: _finds(browser, word, topic), timeout=60,
                what="results again after the index was deleted")
+    # Both workers found the index gone; only the first to take the write lock rebuilt it.
+    assert _log(stack, "gunicorn-0.log").count(REBUILDING) == rebuilds + 1
 
     # Corrupt: every file overwritten with junk, and a junk table of contents of a newer
     # generation (as a half-finished write would leave), so that no server can go on reading
-    # the segments it already has open.
-    generations = []
-    for path in index.iterdir():
-        if path.is_file():
-            path.write_bytes(b"\x00junk" * 64)
-            if path.suffix == ".toc":
-                generations.append(int(path.stem.rsplit("_", 1)[1]))
-    (index / f"_MAIN_{max(generations) + 1}.toc").write_bytes(b"\x00junk" * 64)
+    # the segments it already has open. The write lock is held meanwhile, so that no server is
+    # writing to the files as they are spoilt.
+    lock = FileStorage(str(index)).lock(WRITE_LOCK)
+    assert try_for(lock.acquire, timeout=30, delay=0.05), "the index's write lock"
+    try:
+        generations = []
+        for path in index.iterdir():
+            if path.is_file() and path.name != WRITE_LOCK:
+                path.write_bytes(b"\x00junk" * 64)
+                if path.suffix == ".toc":
+                    generations.append(int(path.stem.rsplit("_", 1)[1]))
+        (index / f"_MAIN_{max(generations) + 1}.toc").write_bytes(b"\x00junk" * 64)
+    finally:
+        lock.release()
     page = browser.get("/search", params={"q": word})
     assert page.status_code == 503
     assert "Search isn't working at the moment" in unescape(page.text)
