@@ -584,7 +584,16 @@ def _manage_project(user, project):
     """Edit the proposal, move it on, apply for grants: the group's lead, or staff."""
     if project is None or project.status == "deleted":
         return False
-    return (can_write(user) and _is_member(user, project, "lead")) or is_staff(user)
+    if is_staff(user):
+        return True
+    membership = project_membership(user, project) if signed_in(user) else None
+    return membership is not None and manages_as_member(user, membership.role)
+
+
+def manages_as_member(user, role):
+    """project.manage for someone in the group with `role`, without a query: for lists of a
+    person's own projects, read with their roles in one go."""
+    return is_staff(user) or (can_write(user) and role == "lead")
 
 
 @rule("grants.manage")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import Ward, utcnow
 from forum.core import audit
-from forum.core.policy import ballot_refusal, can, can_write, is_staff, require
+from forum.core.policy import ballot_refusal, can, manages_as_member, require, signed_in
 from forum.errors import Invalid, NotAllowed, NotFound
 from forum.extensions import db
 from forum.grants.models import (
@@ -595,17 +595,17 @@ def open_funds_for(project, today=None):
 def projects_that_may_apply(fund, user, today):
     """The projects `user` leads (or, as staff, belongs to) that could apply to `fund` today,
     in one query: for the fund page's "apply for" list."""
-    if not can_write(user) or not accepts_applications(fund, today) or _voting_started(fund):
+    if not signed_in(user) or not accepts_applications(fund, today) or _voting_started(fund):
         return []
     applied = select(Application.project_id).where(Application.fund_id == fund.id)
-    query = (select(Project).join(ProjectMember, ProjectMember.project_id == Project.id)
-             .where(ProjectMember.user_id == user.id, Project.status == "published",
-                    Project.state.in_(APPLYING_STATES), Project.id.not_in(applied))
-             .order_by(Project.created_at.desc()))
-    if not is_staff(user):
-        query = query.where(ProjectMember.role == "lead")
-    return [project for project in db.session.execute(query).scalars()
-            if fund.covers(project.ward_id)]
+    rows = db.session.execute(
+        select(Project, ProjectMember.role).join(ProjectMember,
+                                                 ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user.id, Project.status == "published",
+               Project.state.in_(APPLYING_STATES), Project.id.not_in(applied))
+        .order_by(Project.created_at.desc())).all()
+    return [project for project, role in rows
+            if manages_as_member(user, role) and fund.covers(project.ward_id)]
 
 
 def applications_of(project):

@@ -212,7 +212,7 @@ def test_the_fund_page_offers_only_projects_the_person_leads_that_could_apply(st
     fund = open_fund(staff, wards=[hulme])
     lead, helper = make_user("lena", ward=hulme), make_user("sam", ward=hulme)
     ready = project_led_by(lead, "Repair café", ward=hulme)
-    elsewhere = project_led_by(lead, "Moss Side murals", ward=moss)
+    project_led_by(lead, "Moss Side murals", ward=moss)  # outside the fund's wards
     applied = project_led_by(lead, "Play street", ward=hulme)
     apply(lead, applied, fund)
     funded = project_led_by(lead, "Bee garden", ward=hulme)
@@ -225,3 +225,6 @@ def test_the_fund_page_offers_only_projects_the_person_leads_that_could_apply(st
     assert services.projects_that_may_apply(fund, helper, today) == []
     assert services.projects_that_may_apply(fund, lead, fund.closes_on + timedelta(days=1)) \
         == []
+    # Staff may manage any project: in a group, they may apply for it as its lead would.
+    projects.join(staff, ready)
+    assert services.projects_that_may_apply(fund, staff, today) == [ready]
