@@ -284,7 +284,7 @@ def apply(actor, project, fund, amount_pence, lines, achieves, today=None):
         db.session.rollback()
         raise Invalid("fund_id", "This project has already applied to this fund.") from None
     projects.log(project, actor, "grant",
-                  f"Applied to {fund.name} for {format_money(amount_pence)}.")
+                 f"Applied to {fund.name} for {format_money(amount_pence)}.")
     db.session.commit()
     return application
 
@@ -305,8 +305,8 @@ def resubmit(actor, application, amount_pence, lines, achieves, today=None):
                          for index, (description, pence) in enumerate(cleaned)]
     application.state, application.submitted_at = "submitted", utcnow()
     projects.log(application.project, actor, "grant",
-                  f"Sent the application to {fund.name} again, for "
-                  f"{format_money(amount_pence)}.")
+                 f"Sent the application to {fund.name} again, for "
+                 f"{format_money(amount_pence)}.")
     db.session.commit()
     return application
 
@@ -320,7 +320,7 @@ def withdraw(actor, application):
         raise NotAllowed("Voting has started: the project stays on the ballot.")
     application.state = "withdrawn"
     projects.log(application.project, actor, "grant",
-                  f"Withdrew the application to {application.fund.name}.")
+                 f"Withdrew the application to {application.fund.name}.")
     db.session.commit()
     return application
 
@@ -392,7 +392,7 @@ def decide(actor, application, decision, reason="", award_pence=None):
     else:
         application.state = "changes"
         projects.log(project, actor, "grant",
-                      f"{fund.name} asked for changes to the application: {reason}")
+                     f"{fund.name} asked for changes to the application: {reason}")
         summary_text = f"{fund.name} asked for changes to “{project.title}”'s application"
     application.decision_reason = reason
     application.decided_at, application.decided_by_id = utcnow(), actor.id
@@ -558,11 +558,10 @@ def publish_results(actor, fund, now=None):
             votes = f"{result.votes} vote{'' if result.votes == 1 else 's'}"
             application.decision_reason = f"{votes}; {result.note}."
             projects.log(application.project, actor, "grant",
-                          f"{fund.name}'s vote: {votes}, not funded "
-                          f"({result.note}).")
+                         f"{fund.name}'s vote: {votes}, not funded ({result.note}).")
             projects.tell_members(application.project,
-                        f"{fund.name}'s results are out: “{application.project.title}” "
-                        "was not funded this time")
+                                  f"{fund.name}'s results are out: "
+                                  f"“{application.project.title}” was not funded this time")
     audit.record(actor, "fund.publish_results", fund, after={
         "ballots": ballot_count(fund),
         "funded": [result.application_id for result in results if result.funded]})

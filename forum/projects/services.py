@@ -242,7 +242,7 @@ def join(actor, project):
     _recount(project)
     log(project, actor, "joined", f"{actor.public_name} joined the group.")
     tell_members(project, f"{actor.public_name} joined “{project.title}”",
-                  except_ids={actor.id}, leads_only=True)
+                 except_ids={actor.id}, leads_only=True)
     db.session.commit()
     return project
 
@@ -328,7 +328,7 @@ def set_state(actor, project, state, note=""):
         audit.record(actor, "project.state", project, before={"state": before},
                      after={"state": state})
     tell_members(project, f"“{project.title}” is now {STATES[state].lower()}",
-                  except_ids={actor.id})
+                 except_ids={actor.id})
     db.session.commit()
     return project
 
@@ -338,9 +338,9 @@ def mark_funded(project, actor, fund_name, amount_pence):
     project.state = "funded"
     project.updated_at = utcnow()
     log(project, actor, "grant",
-         f"Awarded {format_money(amount_pence)} from {fund_name}.")
+        f"Awarded {format_money(amount_pence)} from {fund_name}.")
     tell_members(project, f"“{project.title}” was awarded {format_money(amount_pence)} "
-                           f"from {fund_name}")
+                          f"from {fund_name}")
 
 
 def post_update(actor, project, text):
@@ -459,7 +459,7 @@ def link_event(actor, project, event_id):
         db.session.add(ProjectEvent(project_id=project.id, event_id=event.id))
         log(project, actor, "event", f"Event added: {event.title}")
         tell_members(project, f"New event for “{project.title}”: {event.title}",
-                      except_ids={actor.id})
+                     except_ids={actor.id})
         db.session.commit()
     return event
 
