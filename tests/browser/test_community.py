@@ -10,14 +10,12 @@ The new pages keep the structure and weight every other page keeps.
 
 import re
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.support import PageProblem
 from tests.browser.test_keyboard import _structure_problems
-from tests.browser.test_page_weight import BUDGET, RESOURCE_URLS, _first_visit
+from tests.browser.test_page_weight import _first_visit, weigh_page
 
 SMALL_GRANTS = "Neighbourhood small grants 2026"
 VOTE = "Our borough decides 2026"
@@ -333,21 +331,9 @@ def test_the_new_pages_are_well_structured_and_light(site):
         if who:
             person.sign_in(who)
         for path in paths:
-            try:
-                sizes = site.weigh(person, path)
-            except PageProblem as problem:
-                problems.append(f"{path} ({who}): {problem}")
-                continue
-            if urlsplit(person.page.url).path != urlsplit(path).path:
-                problems.append(f"{path} ({who}) ended up at {person.path}")
-                continue
-            problems += [f"{problem} ({who})" for problem in _structure_problems(person)]
-            total = sum(sizes.values())
-            if total > BUDGET:
-                problems.append(f"{path} ({who}) weighs {total / 1024:.1f} KB > "
-                                f"{BUDGET // 1024} KB")
-            foreign = [url for url in person.page.evaluate(RESOURCE_URLS)
-                       if url and not url.startswith((site.base, "data:", "about:"))]
-            if foreign:
-                problems.append(f"{path} ({who}) points at another host: {foreign}")
+            sizes, found = weigh_page(site, person, who or "visitor", path)
+            problems += found
+            if sizes is not None:
+                problems += [f"{problem} ({who or 'visitor'})"
+                             for problem in _structure_problems(person)]
     assert not problems, "\n".join(problems)

@@ -25,6 +25,30 @@ RESOURCE_URLS = """() => Array.from(document.querySelectorAll(
     .map(el => el.src || el.href || el.data)"""
 
 
+def weigh_page(site, person, who, path):
+    """Visit `path` as `person` (called `who` in messages), weighing what it loads; return
+    ({resource url: gzip bytes}, or None when the page could not be weighed; its problems):
+    a failed load, a redirect elsewhere, a resource from another host, a page over budget."""
+    try:
+        sizes = site.weigh(person, path)
+    except PageProblem as problem:
+        return None, [f"{path} ({who}): {problem}"]
+    if urlsplit(person.page.url).path != urlsplit(path).path:
+        return None, [f"{path} ({who}) ended up at {person.path}"]
+    problems = []
+    foreign = [url for url in person.page.evaluate(RESOURCE_URLS)
+               if url and not url.startswith((site.base, "data:", "about:"))]
+    if foreign:
+        problems.append(f"{path} ({who}) points at another host: {foreign}")
+    total = sum(sizes.values())
+    if total > BUDGET:
+        detail = ", ".join(f"{urlsplit(url).path}: {size / 1024:.1f} KB"
+                           for url, size in sorted(sizes.items(), key=lambda i: -i[1]))
+        problems.append(f"{path} ({who}) weighs {total / 1024:.1f} KB > "
+                        f"{BUDGET // 1024} KB: {detail}")
+    return sizes, problems
+
+
 def _first_visit(person):
     """Switch off the browser cache, so every page is weighed as a first visit would fetch it
     (its stylesheet included), not as a 304 from the cache."""
@@ -77,24 +101,10 @@ def test_every_main_page_is_light_and_comes_from_this_site(site):
     rows, problems = [], []
 
     def weigh(person, who, path):
-        try:
-            sizes = site.weigh(person, path)
-        except PageProblem as problem:
-            problems.append(f"{path} ({who}): {problem}")
-            return
-        if urlsplit(person.page.url).path != urlsplit(path).path:
-            problems.append(f"{path} ({who}) ended up at {person.path}")
-        foreign = [url for url in person.page.evaluate(RESOURCE_URLS)
-                   if url and not url.startswith((site.base, "data:", "about:"))]
-        if foreign:
-            problems.append(f"{path} ({who}) points at another host: {foreign}")
-        total = sum(sizes.values())
-        rows.append((path, who, total, len(sizes)))
-        if total > BUDGET:
-            detail = ", ".join(f"{urlsplit(url).path}: {size / 1024:.1f} KB"
-                               for url, size in sorted(sizes.items(), key=lambda i: -i[1]))
-            problems.append(f"{path} ({who}) weighs {total / 1024:.1f} KB > "
-                            f"{BUDGET // 1024} KB: {detail}")
+        sizes, found = weigh_page(site, person, who, path)
+        problems.extend(found)
+        if sizes is not None:
+            rows.append((path, who, sum(sizes.values()), len(sizes)))
 
     visitor = _first_visit(site.person())
     for path in public:
