@@ -16,7 +16,6 @@ import pytest
 
 from tests.production.stack import ADMIN_URL, BIN, Stack, free_port, wait_until
 
-
 STACKS_BEFORE = pytest.StashKey[int]()
 
 
